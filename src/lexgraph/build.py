@@ -1,0 +1,192 @@
+"""The build: sources -> validated dataset -> outputs in ``build/``, switched in atomically.
+
+Outputs are written into a fresh generation directory ``build/.gen/<id>/``; only when all of
+them are complete does the symlink ``build/current`` switch to it, in one rename. The files
+``build/lexgraph.{trig,ttl,nt,jsonld}`` and ``build/store`` are fixed symlinks through
+``current``, so readers see the old build or the new one, never a mixture, and a failed or
+killed build leaves the previous outputs as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__
+from .errors import BuildError, ValidationFailed
+from .inference import INFERRED_GRAPH, infer
+from .namespaces import PREFIXES
+from .paths import Layout
+from .progress import Progress
+from .sources import graph_name, parse_file
+from .validate import Finding, load_shapes, run_checks, run_shacl, to_rdflib
+
+OUTPUTS = ("lexgraph.trig", "lexgraph.ttl", "lexgraph.nt", "lexgraph.jsonld", "store")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The loaded sources: an in-memory store with one named graph per file, plus inferences."""
+
+    store: ox.Store
+    files: tuple[str, ...]
+    shapes_graph: ox.NamedNode
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced."""
+
+    directory: Path
+    quads: int
+    triples: int
+    files: tuple[str, ...]
+    findings: tuple[Finding, ...] = field(default=())
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity != "error")
+
+
+def load(layout: Layout, progress: Progress | None = None) -> Dataset:
+    """Parse every source file of ``layout`` into a store and add the inferred graph."""
+    store = ox.Store()
+    files = layout.source_files()
+    relatives = []
+    for path in files:
+        relative = layout.relative(path)
+        if progress:
+            progress.advance(f"parsing {relative}")
+        store.extend(parse_file(path, relative))
+        relatives.append(relative)
+    store.extend(infer(store))
+    return Dataset(store, tuple(relatives), graph_name(layout.relative(layout.shapes)))
+
+
+def data_quads(dataset: Dataset) -> list[ox.Quad]:
+    """Return every quad except the shapes graph's: the graph that is validated."""
+    return [q for q in dataset.store if q.graph_name != dataset.shapes_graph]
+
+
+def validate_dataset(layout: Layout, dataset: Dataset) -> list[Finding]:
+    """Run SHACL and the checks; return every finding, errors and warnings."""
+    findings = run_shacl(to_rdflib(data_quads(dataset)), load_shapes(layout.shapes))
+    findings += run_checks(dataset.store, layout.checks)
+    return findings
+
+
+def _sorted_quads(store: ox.Store) -> list[ox.Quad]:
+    return sorted(
+        store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+    )
+
+
+def _write_outputs(directory: Path, store: ox.Store) -> tuple[int, int]:
+    quads = _sorted_quads(store)
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    (directory / "lexgraph.nt").write_bytes(b"".join(sorted(nt.splitlines(keepends=True))))
+    ox.serialize(triples, str(directory / "lexgraph.ttl"), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    ox.serialize(quads, str(directory / "lexgraph.trig"), ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    ox.serialize(quads, str(directory / "lexgraph.jsonld"), ox.RdfFormat.JSON_LD)
+    disk = ox.Store(str(directory / "store"))
+    disk.bulk_extend(quads)
+    disk.flush()
+    del disk
+    return len(quads), len(triples)
+
+
+def _link(path: Path, target: str) -> None:
+    """Point ``path`` at ``target`` with an atomic rename of a fresh symlink."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, path)
+
+
+def _switch(build: Path, generation: Path) -> None:
+    _link(build / "current", os.path.relpath(generation, build))
+    for name in OUTPUTS:
+        link = build / name
+        if not link.is_symlink() or os.readlink(link) != f"current/{name}":
+            if link.exists() and not link.is_symlink():
+                shutil.rmtree(link) if link.is_dir() else link.unlink()
+            _link(link, f"current/{name}")
+
+
+def _prune(build: Path, keep: Path) -> None:
+    generations = build / ".gen"
+    for old in generations.iterdir() if generations.is_dir() else ():
+        if old.resolve() != keep.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def digest(layout: Layout, files: tuple[str, ...]) -> str:
+    """Return a SHA-256 over the source files' paths and bytes."""
+    h = hashlib.sha256()
+    for relative in files:
+        h.update(relative.encode() + b"\0" + (layout.root / relative).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def build(
+    layout: Layout,
+    *,
+    progress: Progress | None = None,
+    on_findings: Callable[[list[Finding]], None] | None = None,
+) -> BuildResult:
+    """Build ``layout`` into ``layout.build``; raise on any error-level finding.
+
+    The previous outputs stay in place whenever this raises.
+    """
+    progress = progress or Progress(0, enabled=False)
+    progress.total = len(layout.source_files()) + 3
+    try:
+        dataset = load(layout, progress)
+        progress.advance("validating (SHACL and checks)")
+        findings = validate_dataset(layout, dataset)
+        if on_findings:
+            on_findings(findings)
+        errors = [f for f in findings if f.severity == "error"]
+        if errors:
+            raise ValidationFailed(
+                f"{len(errors)} violation(s); previous outputs in "
+                f"{layout.relative(layout.build)}/ are untouched"
+            )
+        progress.advance("writing outputs")
+        (layout.build / ".gen").mkdir(parents=True, exist_ok=True)
+        generation = Path(
+            tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=layout.build / ".gen")
+        )
+        try:
+            quads, triples = _write_outputs(generation, dataset.store)
+            info = {
+                "version": __version__,
+                "quads": quads,
+                "triples": triples,
+                "sources": list(dataset.files),
+                "digest": digest(layout, dataset.files),
+                "inferred_graph": INFERRED_GRAPH.value,
+            }
+            (generation / "build-info.json").write_text(json.dumps(info, indent=2) + "\n")
+            progress.advance("switching to the new build")
+            _switch(layout.build, generation)
+        except OSError as exc:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise BuildError(
+                f"cannot write {layout.relative(layout.build)}/: {exc.strerror} "
+                "(previous outputs are untouched)"
+            ) from exc
+        _prune(layout.build, generation)
+    finally:
+        progress.done()
+    return BuildResult(generation, quads, triples, dataset.files, tuple(findings))

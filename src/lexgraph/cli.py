@@ -1,0 +1,146 @@
+"""The ``lexgraph`` command: a thin layer over the library.
+
+Every error a user can cause ends in one line ``error: ...`` and a non-zero exit code
+(1 for violations, 2 for bad input), never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .build import build as run_build
+from .build import load, validate_dataset
+from .errors import InputError, LexgraphError
+from .formats import FORMATS, render_result
+from .importers.articles import import_articles
+from .library import read_library
+from .paths import Layout
+from .progress import Progress
+from .query import execute, find_question, open_store, substitutions
+from .stats import compute_stats, render_stats
+from .validate import Finding
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(func: F) -> F:
+    """Turn a :class:`LexgraphError` into ``error: message`` and its exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LexgraphError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _show(findings: list[Finding]) -> None:
+    for finding in findings:
+        click.echo(finding.line(), err=True)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="lexgraph")
+def main() -> None:
+    """lexgraph: a knowledge graph of the international legal instruments against crime."""
+
+
+@main.command()
+@user_errors
+def build() -> None:
+    """Build, validate and write build/ (TriG, Turtle, N-Triples, JSON-LD, Oxigraph store)."""
+    layout = Layout.default()
+    result = run_build(layout, progress=Progress(0), on_findings=_show)
+    click.echo(
+        f"built {result.triples} triples ({result.quads} quads) from "
+        f"{len(result.files)} files into {layout.relative(layout.build)}/"
+        + (f", {len(result.warnings)} warning(s)" if result.warnings else "")
+    )
+
+
+@main.command()
+@user_errors
+def validate() -> None:
+    """Report SHACL violations and failed checks; exit 1 on any violation."""
+    layout = Layout.default()
+    findings = validate_dataset(layout, load(layout, Progress(len(layout.source_files()))))
+    _show(findings)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    click.echo(f"{errors} violation(s), {warnings} warning(s)")
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@user_errors
+def stats() -> None:
+    """Print counts per class and per modality, and the facts without a source."""
+    layout = Layout.default()
+    click.echo(render_stats(compute_stats(open_store(layout.store))), nl=False)
+
+
+@main.command("queries")
+@user_errors
+def list_queries() -> None:
+    """List the library's questions with their summaries and parameters."""
+    for q in read_library(Layout.default().questions):
+        params = ", ".join(p.name + ("" if p.required else f"={p.default}") for p in q.params)
+        click.echo(f"{q.name}" + (f" [{params}]" if params else "") + f"\n    {q.summary}")
+
+
+@main.command("query")
+@click.argument("name")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter of the question; repeat for several.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@user_errors
+def run_query(name: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run a library question NAME, or a .rq FILE, on the built graph."""
+    layout = Layout.default()
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"parameter {item!r} is not KEY=VALUE")
+        values[key.strip()] = value
+    store = open_store(layout.store)
+    question = find_question(layout.questions, name)
+    result = execute(store, question.text, substitutions(store, question, values), question.name)
+    click.echo(render_result(result, fmt), nl=False)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Convert external files into graph/imported/."""
+
+
+@import_group.command("articles")
+@click.argument("csv_file", type=click.Path(path_type=Path))
+@click.option("--instrument", "instruments", multiple=True, help="Only these instrument keys.")
+@user_errors
+def import_articles_cmd(csv_file: Path, instruments: tuple[str, ...]) -> None:
+    """Import article numbers and headings from the article-headings CSV."""
+    layout = Layout.default()
+    written = import_articles(
+        csv_file, layout.imported / "articles", frozenset(k.lower() for k in instruments)
+    )
+    click.echo(
+        f"wrote {len(written)} file(s) into {layout.relative(layout.imported / 'articles')}/"
+    )

@@ -1,0 +1,1 @@
+"""Importers: commands that convert external files into Turtle under ``graph/imported/``."""

@@ -1,0 +1,36 @@
+"""Shared fixtures: a copy of the project's sources, built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lexgraph.build import BuildResult, build
+from lexgraph.paths import Layout
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def copy_project(target: Path) -> Layout:
+    """Copy the sources a build reads (not build/) into ``target``."""
+    for name in ("ontology", "graph", "queries"):
+        shutil.copytree(ROOT / name, target / name)
+    return Layout(target)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Layout, BuildResult]:
+    """The project's graph built once, in a scratch copy."""
+    layout = copy_project(tmp_path_factory.mktemp("built"))
+    return layout, build(layout)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Layout]:
+    """A fresh scratch copy of the project that the CLI and library default to."""
+    layout = copy_project(tmp_path / "project")
+    monkeypatch.setenv("LEXGRAPH_ROOT", str(layout.root))
+    yield layout

@@ -1,0 +1,65 @@
+"""The article importer: good input gives deterministic Turtle; bad input writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lexgraph.errors import InputError
+from lexgraph.importers.articles import import_articles
+
+HEADER = "instrument_key,english_title,bwb_id,source_path,division,article,heading\n"
+
+
+def _csv(tmp_path: Path, rows: str) -> Path:
+    path = tmp_path / "articles.csv"
+    path.write_text(HEADER + rows)
+    return path
+
+
+def test_import_writes_one_file_per_instrument(tmp_path: Path) -> None:
+    """Each instrument of the CSV gets its own Turtle file with one block per article."""
+    path = _csv(
+        tmp_path, "UNTOC,T,B,verdrag/x.md,,2,Use of terms\nUNTOC,T,B,verdrag/x.md,,10,Liab\n"
+    )
+    [out] = import_articles(path, tmp_path / "out")
+    text = out.read_text()
+    assert out.name == "untoc.ttl"
+    assert text.index("<instrument/untoc/article/2>") < text.index("<instrument/untoc/article/10>")
+    assert 'lex:heading "Use of terms"@en' in text
+
+
+def test_reimport_is_byte_identical(tmp_path: Path) -> None:
+    """Importing the same CSV twice gives the same bytes."""
+    path = _csv(tmp_path, "UNTOC,T,B,verdrag/x.md,,1,Purpose\n")
+    [out] = import_articles(path, tmp_path / "out")
+    first = out.read_bytes()
+    import_articles(path, tmp_path / "out")
+    assert out.read_bytes() == first
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("UNTOC,T,B,verdrag/x.md,,Art. 1,Purpose\n", r"articles.csv:3: article number 'Art. 1'"),
+        (
+            "UNTOC,T,B,verdrag/x.md,,1,A\nUNTOC,T,B,verdrag/x.md,,1,B\n",
+            r"articles.csv:4: article 1",
+        ),
+        (",T,B,verdrag/x.md,,1,A\n", r"articles.csv:3: empty instrument_key"),
+    ],
+)
+def test_bad_row_is_named_and_nothing_is_written(tmp_path: Path, rows: str, message: str) -> None:
+    """A bad row is reported with its line, and no file is written."""
+    with pytest.raises(InputError, match=message):
+        import_articles(_csv(tmp_path, "UNTOC,T,B,verdrag/x.md,,5,Fine\n" + rows), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_column_is_named(tmp_path: Path) -> None:
+    """A CSV without the heading column is refused, naming the column."""
+    path = tmp_path / "a.csv"
+    path.write_text("instrument_key,article\nUNTOC,1\n")
+    with pytest.raises(InputError, match="missing column"):
+        import_articles(path, tmp_path / "out")
