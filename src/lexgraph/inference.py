@@ -2,7 +2,8 @@
 
 They go into their own named graph, ``source/build/inferred``: both directions of
 ``lex:hasProvision``/``lex:partOf`` and of ``skos:broader``/``skos:narrower``, the superclasses
-of every typed resource, and ``dcterms:source`` for every ``lex:secondarySource``. A triple
+of every typed resource, ``dcterms:source`` for every ``lex:secondarySource``, and the plain
+SKOS mapping triple of every ``lex:Mapping`` node. A triple
 already asserted in some file is not repeated.
 """
 
@@ -22,6 +23,8 @@ _RULES = (
     "CONSTRUCT { ?x a ?super } WHERE { ?x a ?class . ?class rdfs:subClassOf+ ?super . "
     "FILTER(isIRI(?super)) }",
     "CONSTRUCT { ?x dcterms:source ?s } WHERE { ?x lex:secondarySource ?s }",
+    "CONSTRUCT { ?from ?kind ?to } WHERE { ?m a lex:Mapping ; lex:mapsFrom ?from ; "
+    "lex:matchKind ?kind ; lex:mapsTo ?to }",
 )
 
 
