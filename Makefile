@@ -43,6 +43,8 @@ test: lint typecheck pytest
 # Regenerates graph/imported/ from the shared reference data (developers only; CI never runs it).
 imports: $(VENV)/.installed
 	$(BIN)/lexgraph import articles $(SHARED)/data/treaty-articles/article-headings.csv
+	$(BIN)/lexgraph import countries $(SHARED)/data/countries/country-codes.csv
+	$(BIN)/lexgraph import sdg $(SHARED)/data/sdg/sdg-kos-goals-targets-indicators.ttl
 
 clean:
 	rm -rf build

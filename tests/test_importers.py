@@ -63,3 +63,48 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
     path.write_text("instrument_key,article\nUNTOC,1\n")
     with pytest.raises(InputError, match="missing column"):
         import_articles(path, tmp_path / "out")
+
+
+COUNTRY_COLUMNS = (
+    "ISO3166-1-Alpha-3,ISO3166-1-Alpha-2,ISO3166-1-numeric,M49,UNTERM English Short,"
+    "UNTERM French Short,Region Code,Region Name,Sub-region Code,Sub-region Name,wikidata_id\n"
+)
+
+
+def test_country_import_writes_states_and_regions(tmp_path: Path) -> None:
+    """A country row becomes a state with codes, names, regions and a Wikidata sameAs."""
+    from lexgraph.importers.countries import import_countries
+
+    path = tmp_path / "c.csv"
+    path.write_text(
+        COUNTRY_COLUMNS + "JPN,JP,392,392,Japan,Japon (le),142,Asia,30,Eastern Asia,"
+        "https://www.wikidata.org/wiki/Q17\n"
+    )
+    states, regions = import_countries(path, tmp_path / "out")
+    text = regions.read_text() + states.read_text()
+    assert 'lex:iso3166Alpha2 "JP"' in text and '"Japon (le)"@fr' in text
+    assert "<region/m49-030>" in text and "wd:Q17" in text
+
+
+def test_country_import_rejects_a_bad_code(tmp_path: Path) -> None:
+    """A row whose alpha-3 code is not three capitals is named, and nothing is written."""
+    from lexgraph.importers.countries import import_countries
+
+    path = tmp_path / "c.csv"
+    path.write_text(COUNTRY_COLUMNS + "jp,JP,392,392,Japan,Japon,142,Asia,30,Eastern Asia,Q17\n")
+    with pytest.raises(InputError, match=r"c.csv:2: ISO3166-1-Alpha-3 'jp'"):
+        import_countries(path, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_sdg_import_refuses_a_kos_without_the_targets(tmp_path: Path) -> None:
+    """An SDG KOS file that lacks a target lexgraph needs is refused, naming the target."""
+    from lexgraph.importers.sdg import import_sdg
+
+    path = tmp_path / "kos.ttl"
+    path.write_text(
+        "<http://metadata.un.org/sdg/16> a <http://www.w3.org/2004/02/skos/core#Concept> .\n"
+    )
+    with pytest.raises(InputError, match=r"no target 16\.4"):
+        import_sdg(path, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

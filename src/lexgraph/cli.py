@@ -20,6 +20,8 @@ from .build import load, validate_dataset
 from .errors import InputError, LexgraphError
 from .formats import FORMATS, render_result
 from .importers.articles import import_articles
+from .importers.countries import import_countries
+from .importers.sdg import import_sdg
 from .library import read_library
 from .paths import Layout
 from .progress import Progress
@@ -144,3 +146,23 @@ def import_articles_cmd(csv_file: Path, instruments: tuple[str, ...]) -> None:
     click.echo(
         f"wrote {len(written)} file(s) into {layout.relative(layout.imported / 'articles')}/"
     )
+
+
+@import_group.command("countries")
+@click.argument("csv_file", type=click.Path(path_type=Path))
+@user_errors
+def import_countries_cmd(csv_file: Path) -> None:
+    """Import states and M49 regions from the datahub country-codes CSV."""
+    layout = Layout.default()
+    written = import_countries(csv_file, layout.imported)
+    click.echo(f"wrote {', '.join(layout.relative(p) for p in written)}")
+
+
+@import_group.command("sdg")
+@click.argument("kos_file", type=click.Path(path_type=Path))
+@user_errors
+def import_sdg_cmd(kos_file: Path) -> None:
+    """Import the SDG goals, targets and indicators lexgraph links to from the UN SDG KOS."""
+    layout = Layout.default()
+    written = import_sdg(kos_file, layout.imported)
+    click.echo(f"wrote {', '.join(layout.relative(p) for p in written)}")

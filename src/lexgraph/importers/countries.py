@@ -1,0 +1,158 @@
+"""Import states and UN M49 regions from the datahub ``country-codes.csv``.
+
+Every row becomes a ``lex:State`` at ``id/state/<alpha-3>`` with its ISO 3166-1 codes, its
+M49 code, its UNTERM names in the six UN languages (short names as ``skos:prefLabel``, formal
+names as ``skos:altLabel``), its M49 region, sub-region and intermediate region, and its
+Wikidata item as ``owl:sameAs``. Regions become ``lex:Region`` concepts of ``scheme/m49``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+from ..errors import InputError
+from ..namespaces import LEX, PREFIXES, instance
+from ..turtle import Block, Term, render, write_atomically
+
+#: The snapshot the shared copy was taken from (datasets/country-codes, 15 May 2026).
+SOURCE = "https://github.com/datasets/country-codes/blob/caa72d1e0e/data/country-codes.csv"
+REQUIRED = (
+    "ISO3166-1-Alpha-3",
+    "ISO3166-1-Alpha-2",
+    "ISO3166-1-numeric",
+    "M49",
+    "UNTERM English Short",
+    "Region Code",
+    "Region Name",
+    "wikidata_id",
+)
+LANGUAGES = {
+    "en": "English",
+    "fr": "French",
+    "es": "Spanish",
+    "ru": "Russian",
+    "zh": "Chinese",
+    "ar": "Arabic",
+}
+RDF_TYPE = PREFIXES["rdf"] + "type"
+SKOS = PREFIXES["skos"]
+M49_SCHEME = instance("scheme", "m49")
+
+
+def _code(value: str) -> str:
+    return value.strip().zfill(3) if value.strip() else ""
+
+
+def _region(code: str, name: str, broader: str | None) -> Block:
+    iri = instance("region", f"m49-{code}")
+    pairs: list[tuple[str, Term]] = [
+        (RDF_TYPE, URIRef(LEX + "Region")),
+        (RDF_TYPE, URIRef(SKOS + "Concept")),
+        (LEX + "key", Literal(f"m49-{code}")),
+        (SKOS + "prefLabel", Literal(name, lang="en")),
+        (SKOS + "notation", Literal(code)),
+        (LEX + "m49Code", Literal(code)),
+        (SKOS + "inScheme", URIRef(M49_SCHEME)),
+    ]
+    if broader:
+        pairs.append((SKOS + "broader", URIRef(instance("region", f"m49-{broader}"))))
+    else:
+        pairs.append((SKOS + "topConceptOf", URIRef(M49_SCHEME)))
+    pairs.append((PREFIXES["dcterms"] + "source", URIRef(SOURCE)))
+    return Block(iri, pairs)
+
+
+def read_states(path: Path) -> tuple[list[Block], list[Block]]:
+    """Return the state blocks and the region blocks of the CSV."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read as UTF-8 text: {exc}") from exc
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+    states: list[Block] = []
+    regions: dict[str, Block] = {}
+    seen: set[str] = set()
+    for line, row in enumerate(reader, start=2):
+        alpha3 = (row["ISO3166-1-Alpha-3"] or "").strip()
+        if not re.fullmatch(r"[A-Z]{3}", alpha3):
+            raise InputError(f"{path}:{line}: ISO3166-1-Alpha-3 {alpha3!r} is not three capitals")
+        if alpha3 in seen:
+            raise InputError(f"{path}:{line}: {alpha3} appears twice")
+        seen.add(alpha3)
+        pairs: list[tuple[str, Term]] = [(RDF_TYPE, URIRef(LEX + "State"))]
+        fallback = (row.get("official_name_en") or row.get("CLDR display name") or alpha3).strip()
+        for lang, name in LANGUAGES.items():
+            short = (row.get(f"UNTERM {name} Short") or "").strip()
+            if lang == "en" and not short:
+                short = fallback
+            if short:
+                pairs.append((SKOS + "prefLabel", Literal(short, lang=lang)))
+            formal = (row.get(f"UNTERM {name} Formal") or "").strip()
+            if formal and formal != short:
+                pairs.append((SKOS + "altLabel", Literal(formal, lang=lang)))
+        alpha2 = (row["ISO3166-1-Alpha-2"] or "").strip()
+        pairs.append((LEX + "iso3166Alpha3", Literal(alpha3)))
+        if re.fullmatch(r"[A-Z]{2}", alpha2):
+            pairs.append((LEX + "iso3166Alpha2", Literal(alpha2)))
+        if _code(row["ISO3166-1-numeric"]):
+            pairs.append((LEX + "iso3166Numeric", Literal(_code(row["ISO3166-1-numeric"]))))
+        if _code(row["M49"]):
+            pairs.append((LEX + "m49Code", Literal(_code(row["M49"]))))
+        chain: list[str] = []
+        for level in ("Region", "Sub-region", "Intermediate Region"):
+            code, name = (
+                _code(row.get(f"{level} Code") or ""),
+                (row.get(f"{level} Name") or "").strip(),
+            )
+            if code and name:
+                regions.setdefault(code, _region(code, name, chain[-1] if chain else None))
+                chain.append(code)
+        for code in chain:
+            pairs.append((LEX + "inRegion", URIRef(instance("region", f"m49-{code}"))))
+        wikidata = (row["wikidata_id"] or "").strip().rsplit("/", 1)[-1]
+        if re.fullmatch(r"Q[0-9]+", wikidata):
+            pairs.append((PREFIXES["owl"] + "sameAs", URIRef(PREFIXES["wd"] + wikidata)))
+        pairs.append((PREFIXES["dcterms"] + "source", URIRef(SOURCE)))
+        states.append(Block(instance("state", alpha3), pairs))
+    if not states:
+        raise InputError(f"{path}: no rows")
+    scheme = Block(
+        M49_SCHEME,
+        [
+            (RDF_TYPE, URIRef(SKOS + "ConceptScheme")),
+            (SKOS + "prefLabel", Literal("UN M49 geographic regions", lang="en")),
+            (PREFIXES["dcterms"] + "source", URIRef(SOURCE)),
+        ],
+    )
+    return states, [scheme, *regions.values()]
+
+
+def import_countries(csv_path: Path, out_dir: Path) -> list[Path]:
+    """Write ``states.ttl`` and ``regions.ttl`` into ``out_dir``; nothing if the input is bad."""
+    states, regions = read_states(csv_path)
+    note = (
+        f"Generated from {csv_path.name} (datasets/country-codes, commit caa72d1e0e,\n"
+        "ODC-PDDL-1.0) by `lexgraph import countries`; do not edit, re-import instead."
+    )
+    documents = {
+        out_dir / "states.ttl": render(
+            "States: ISO 3166-1 codes, M49, UNTERM names, Wikidata.\n" + note,
+            states,
+            ("lex", "skos", "owl", "wd", "dcterms"),
+        ),
+        out_dir / "regions.ttl": render(
+            "UN M49 regions, sub-regions and intermediate regions.\n" + note,
+            regions,
+            ("lex", "skos", "dcterms"),
+        ),
+    }
+    for path, text in documents.items():
+        write_atomically(path, text)
+    return sorted(documents)
