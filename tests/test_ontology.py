@@ -89,3 +89,9 @@ def test_every_property_shape_has_a_message() -> None:
     for shape in shapes.subjects(RDF.type, sh.PropertyShape):
         assert isinstance(shape, rdflib.URIRef)
         assert shapes.value(shape, sh.message), shape
+
+
+def test_dataset_version_equals_package_version() -> None:
+    """The dataset description carries the package version."""
+    dataset = rdflib.Graph().parse(ROOT / "graph" / "dataset.ttl")
+    assert {str(v) for v in dataset.objects(None, OWL.versionInfo)} == {__version__}

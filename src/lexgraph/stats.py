@@ -9,7 +9,16 @@ import pyoxigraph as ox
 from .namespaces import sparql_prologue
 
 #: Classes whose every instance must carry a dcterms:source.
-SOURCED_CLASSES = ("Instrument", "Provision", "Participation", "Reservation", "CrimeType")
+SOURCED_CLASSES = (
+    "Instrument",
+    "Provision",
+    "Participation",
+    "Reservation",
+    "CrimeType",
+    "Mapping",
+    "State",
+    "DiscussionQuestion",
+)
 
 _CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
