@@ -8,7 +8,6 @@ rendered in the GitHub repository statengeneraal/laws-markdown. Each instrument'
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from rdflib import Literal, URIRef
 from ..errors import InputError
 from ..namespaces import LEX, PREFIXES, instance
 from ..turtle import Block, Term, render, write_atomically
+from . import read_csv
 
 #: The snapshot of laws-markdown the CSV was extracted from (HEAD of 10 May 2017).
 LAWS_MARKDOWN = "https://github.com/statengeneraal/laws-markdown/blob/91556a80a2/"
@@ -61,14 +61,7 @@ def provision_iri(instrument: str, number: str) -> str:
 
 def read_articles(path: Path) -> list[Article]:
     """Read and check every row; raise :class:`InputError` naming the first bad row."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read as UTF-8 text: {exc}") from exc
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+    reader = read_csv(path, COLUMNS)
     articles: list[Article] = []
     seen: set[tuple[str, str]] = set()
     for line, row in enumerate(reader, start=2):

@@ -8,7 +8,6 @@ Wikidata item as ``owl:sameAs``. Regions become ``lex:Region`` concepts of ``sch
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from rdflib import Literal, URIRef
 from ..errors import InputError
 from ..namespaces import LEX, PREFIXES, instance
 from ..turtle import Block, Term, render, write_atomically
+from . import read_csv
 
 #: The snapshot the shared copy was taken from (datasets/country-codes, 15 May 2026).
 SOURCE = "https://github.com/datasets/country-codes/blob/caa72d1e0e/data/country-codes.csv"
@@ -68,14 +68,7 @@ def _region(code: str, name: str, broader: str | None) -> Block:
 
 def read_states(path: Path) -> tuple[list[Block], list[Block]]:
     """Return the state blocks and the region blocks of the CSV."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read as UTF-8 text: {exc}") from exc
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+    reader = read_csv(path, REQUIRED)
     states: list[Block] = []
     regions: dict[str, Block] = {}
     seen: set[str] = set()
