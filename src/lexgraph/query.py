@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -243,9 +243,8 @@ def query(
 ) -> Result:
     """Run a library question (by name or ``.rq`` path) on the built graph.
 
-    >>> from lexgraph.paths import Layout
-    >>> layout = Layout.default()
-    >>> r = query("instruments-providing-modality", {"modality": "extradition"})  # doctest: +SKIP
+    >>> rows = query("instruments-providing-modality", {"modality": "extradition"}).values()
+    ... # doctest: +SKIP
     """
     from .paths import Layout
 
@@ -261,13 +260,3 @@ def free_query(text: str, *, store: ox.Store | None = None) -> Result:
 
     store = store if store is not None else open_store(Layout.default().store)
     return execute(store, text)
-
-
-def format_rows(result: Result, fmt: str) -> str:
-    """Render a result as table, csv, tsv, json, md or ttl text."""
-    from .formats import render_result
-
-    return render_result(result, fmt)
-
-
-__all__: Sequence[str] = ["Result", "execute", "free_query", "query"]
