@@ -27,7 +27,7 @@ from .inference import INFERRED_GRAPH, infer
 from .namespaces import PREFIXES
 from .paths import Layout
 from .progress import Progress
-from .sources import graph_name, parse_file
+from .sources import graph_name, parse_data, read_source
 from .validate import Finding, load_shapes, run_checks, run_shacl, to_rdflib
 
 OUTPUTS = ("lexgraph.trig", "lexgraph.ttl", "lexgraph.nt", "lexgraph.jsonld", "store")
@@ -40,6 +40,7 @@ class Dataset:
     store: ox.Store
     files: tuple[str, ...]
     shapes_graph: ox.NamedNode
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -57,19 +58,29 @@ class BuildResult:
         return tuple(f for f in self.findings if f.severity != "error")
 
 
-def load(layout: Layout, progress: Progress | None = None) -> Dataset:
-    """Parse every source file of ``layout`` into a store and add the inferred graph."""
+def load(layout: Layout, progress: Progress | None = None, extra_steps: int = 0) -> Dataset:
+    """Parse every source file of ``layout`` into a store and add the inferred graph.
+
+    ``progress`` counts one step per file plus ``extra_steps`` that the caller takes after.
+    The dataset's digest is a SHA-256 over the files' paths and bytes, read once.
+    """
     store = ox.Store()
     files = layout.source_files()
+    if progress:
+        progress.total = len(files) + extra_steps
     relatives = []
+    h = hashlib.sha256()
     for path in files:
         relative = layout.relative(path)
         if progress:
             progress.advance(f"parsing {relative}")
-        store.extend(parse_file(path, relative))
+        data = read_source(path, relative)
+        h.update(relative.encode() + b"\0" + data + b"\0")
+        store.extend(parse_data(data, path.suffix, relative))
         relatives.append(relative)
     store.extend(infer(store))
-    return Dataset(store, tuple(relatives), graph_name(layout.relative(layout.shapes)))
+    shapes = graph_name(layout.relative(layout.shapes))
+    return Dataset(store, tuple(relatives), shapes, h.hexdigest())
 
 
 def data_quads(dataset: Dataset) -> list[ox.Quad]:
@@ -130,14 +141,6 @@ def _prune(build: Path, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def digest(layout: Layout, files: tuple[str, ...]) -> str:
-    """Return a SHA-256 over the source files' paths and bytes."""
-    h = hashlib.sha256()
-    for relative in files:
-        h.update(relative.encode() + b"\0" + (layout.root / relative).read_bytes() + b"\0")
-    return h.hexdigest()
-
-
 def build(
     layout: Layout,
     *,
@@ -149,9 +152,8 @@ def build(
     The previous outputs stay in place whenever this raises.
     """
     progress = progress or Progress(0, enabled=False)
-    progress.total = len(layout.source_files()) + 3
     try:
-        dataset = load(layout, progress)
+        dataset = load(layout, progress, extra_steps=3)
         progress.advance("validating (SHACL and checks)")
         findings = validate_dataset(layout, dataset)
         if on_findings:
@@ -174,7 +176,7 @@ def build(
                 "quads": quads,
                 "triples": triples,
                 "sources": list(dataset.files),
-                "digest": digest(layout, dataset.files),
+                "digest": dataset.digest,
                 "inferred_graph": INFERRED_GRAPH.value,
             }
             (generation / "build-info.json").write_text(json.dumps(info, indent=2) + "\n")

@@ -75,7 +75,7 @@ def build() -> None:
 def validate() -> None:
     """Report SHACL violations and failed checks; exit 1 on any violation."""
     layout = Layout.default()
-    findings = validate_dataset(layout, load(layout, Progress(len(layout.source_files()))))
+    findings = validate_dataset(layout, load(layout, Progress(0)))
     _show(findings)
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
@@ -128,6 +128,11 @@ def run_query(name: str, params: tuple[str, ...], fmt: str) -> None:
     click.echo(render_result(result, fmt), nl=False)
 
 
+def _wrote(layout: Layout, paths: list[Path]) -> None:
+    """Say which files an importer wrote, relative to the project root."""
+    click.echo(f"wrote {len(paths)} file(s): {', '.join(layout.relative(p) for p in paths)}")
+
+
 @main.group("import")
 def import_group() -> None:
     """Convert external files into graph/imported/."""
@@ -140,12 +145,8 @@ def import_group() -> None:
 def import_articles_cmd(csv_file: Path, instruments: tuple[str, ...]) -> None:
     """Import article numbers and headings from the article-headings CSV."""
     layout = Layout.default()
-    written = import_articles(
-        csv_file, layout.imported / "articles", frozenset(k.lower() for k in instruments)
-    )
-    click.echo(
-        f"wrote {len(written)} file(s) into {layout.relative(layout.imported / 'articles')}/"
-    )
+    keys = frozenset(k.lower() for k in instruments)
+    _wrote(layout, import_articles(csv_file, layout.imported / "articles", keys))
 
 
 @import_group.command("countries")
@@ -154,8 +155,7 @@ def import_articles_cmd(csv_file: Path, instruments: tuple[str, ...]) -> None:
 def import_countries_cmd(csv_file: Path) -> None:
     """Import states and M49 regions from the datahub country-codes CSV."""
     layout = Layout.default()
-    written = import_countries(csv_file, layout.imported)
-    click.echo(f"wrote {', '.join(layout.relative(p) for p in written)}")
+    _wrote(layout, import_countries(csv_file, layout.imported))
 
 
 @import_group.command("sdg")
@@ -164,5 +164,4 @@ def import_countries_cmd(csv_file: Path) -> None:
 def import_sdg_cmd(kos_file: Path) -> None:
     """Import the SDG goals, targets and indicators lexgraph links to from the UN SDG KOS."""
     layout = Layout.default()
-    written = import_sdg(kos_file, layout.imported)
-    click.echo(f"wrote {', '.join(layout.relative(p) for p in written)}")
+    _wrote(layout, import_sdg(kos_file, layout.imported))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -44,22 +43,31 @@ def _syntax_error(relative: str, exc: SyntaxError) -> RdfSyntaxError:
     return RdfSyntaxError(relative, exc.lineno or 0, exc.offset or 0, message or "syntax error")
 
 
+def read_source(path: Path, relative: str) -> bytes:
+    """Read a source file's bytes, refusing unsupported, unreadable or oversized files."""
+    if path.suffix not in FORMATS:
+        raise InputError(f"{relative}: unsupported file type {path.suffix!r}")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"{relative}: {size} bytes is over the limit of {MAX_FILE_BYTES}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{relative}: cannot read: {exc.strerror}") from exc
+
+
 def parse_file(path: Path, relative: str) -> list[ox.Quad]:
     """Parse one source file into quads in its own named graph.
 
     Raises :class:`RdfSyntaxError` with line and column for a malformed file and
     :class:`InputError` for an unreadable, oversized or unsupported one.
     """
-    fmt = FORMATS.get(path.suffix)
-    if fmt is None:
-        raise InputError(f"{relative}: unsupported file type {path.suffix!r}")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"{relative}: {size} bytes is over the limit of {MAX_FILE_BYTES}")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{relative}: cannot read: {exc.strerror}") from exc
+    return parse_data(read_source(path, relative), path.suffix, relative)
+
+
+def parse_data(data: bytes, suffix: str, relative: str) -> list[ox.Quad]:
+    """Parse the bytes of a source file (named ``relative``, of type ``suffix``) into quads."""
+    fmt = FORMATS[suffix]
     graph = graph_name(relative)
     tag = hashlib.sha256(relative.encode()).hexdigest()[:8]
     labels: dict[str, ox.BlankNode] = {}
@@ -84,9 +92,3 @@ def parse_file(path: Path, relative: str) -> list[ox.Quad]:
     except ValueError as exc:
         raise InputError(f"{relative}: {exc}") from None
     return quads
-
-
-def iter_sources(files: list[tuple[Path, str]]) -> Iterator[tuple[str, list[ox.Quad]]]:
-    """Yield ``(relative path, quads)`` for each file, in the order given."""
-    for path, relative in files:
-        yield relative, parse_file(path, relative)
