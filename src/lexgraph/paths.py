@@ -52,6 +52,18 @@ class Layout:
         return self.root / "graph" / "imported"
 
     @property
+    def participation(self) -> Path:
+        return self.root / "graph" / "participation"
+
+    @property
+    def release(self) -> Path:
+        return self.root / "build" / "release"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "build" / "docs"
+
+    @property
     def queries(self) -> Path:
         return self.root / "queries"
 
