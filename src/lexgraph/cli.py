@@ -6,6 +6,7 @@ Every error a user can cause ends in one line ``error: ...`` and a non-zero exit
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -17,7 +18,7 @@ import click
 from . import __version__
 from .build import build as run_build
 from .build import load, validate_dataset
-from .errors import InputError, LexgraphError
+from .errors import InputError, LexgraphError, NotBuilt
 from .formats import FORMATS, render_result
 from .importers.articles import import_articles
 from .importers.countries import import_countries
@@ -25,7 +26,13 @@ from .importers.sdg import import_sdg
 from .library import read_library
 from .paths import Layout
 from .progress import Progress
+from .publish import publish as publish_build
 from .query import execute, find_question, open_store, substitutions
+from .remote import DEFAULT_TIMEOUT_S, Endpoint, with_values
+from .server import DEFAULT_TIMEOUT_S as DEFAULT_QUERY_TIMEOUT_S
+from .server import ServerConfig, ServerError
+from .server import start as start_server
+from .server import stop as stop_server
 from .stats import compute_stats, render_stats
 from .validate import Finding
 
@@ -112,9 +119,27 @@ def list_queries() -> None:
     help="A parameter of the question; repeat for several.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run on this SPARQL 1.1 query endpoint instead of the embedded engine.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_TIMEOUT_S,
+    show_default=True,
+    help="Seconds to wait for a remote endpoint.",
+)
 @user_errors
-def run_query(name: str, params: tuple[str, ...], fmt: str) -> None:
-    """Run a library question NAME, or a .rq FILE, on the built graph."""
+def run_query(
+    name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, timeout: float
+) -> None:
+    """Run a library question NAME, or a .rq FILE, on the built graph or a remote endpoint.
+
+    Credentials for a remote endpoint come from LEXGRAPH_ENDPOINT_TOKEN, or from
+    LEXGRAPH_ENDPOINT_USER and LEXGRAPH_ENDPOINT_PASSWORD.
+    """
     layout = Layout.default()
     values: dict[str, str] = {}
     for item in params:
@@ -122,10 +147,101 @@ def run_query(name: str, params: tuple[str, ...], fmt: str) -> None:
         if not sep or not key:
             raise InputError(f"parameter {item!r} is not KEY=VALUE")
         values[key.strip()] = value
-    store = open_store(layout.store)
     question = find_question(layout.questions, name)
-    result = execute(store, question.text, substitutions(store, question, values), question.name)
+    if endpoint is None:
+        store = open_store(layout.store)
+        result = execute(store, question.text, substitutions(store, question, values), name)
+    else:
+        remote = Endpoint(endpoint, timeout_s=timeout)
+        local = open_store(layout.store) if layout.store.exists() else None
+        bound = substitutions(local, question, values)
+        result = remote.query(with_values(question.text, bound), question.name)
     click.echo(render_result(result, fmt), nl=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on.")
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=DEFAULT_QUERY_TIMEOUT_S,
+    show_default=True,
+    help="Seconds a query may run before the server cancels it.",
+)
+@user_errors
+def serve(host: str, port: int, timeout: int) -> None:
+    """Serve the built graph read-only over SPARQL with the Oxigraph server, until Ctrl-C.
+
+    The union of the named graphs is the default graph; CORS is on; the query page at / needs
+    no network. It listens on loopback unless --host says otherwise.
+    """
+    layout = Layout.default()
+    if not layout.store.exists():
+        raise NotBuilt(str(layout.store))
+    config = ServerConfig(layout.store.resolve(), host=host, port=port, timeout_s=timeout)
+    process = start_server(config)
+    click.echo(f"lexgraph: SPARQL endpoint {config.url}/query, query page {config.url}/")
+    click.echo("press Ctrl-C to stop")
+
+    def on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # a service manager's stop is treated like Ctrl-C
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        code = process.wait()
+    except KeyboardInterrupt:
+        code = None
+    finally:
+        stop_server(process)
+        signal.signal(signal.SIGTERM, previous)
+    if code is not None:
+        raise ServerError(f"the Oxigraph server stopped by itself with code {code}")
+    click.echo("stopped")
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL", help="SPARQL query endpoint.")
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    help="Graph Store Protocol URL (default: the endpoint's .../query replaced by .../store).",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Also delete lexgraph source graphs on the server that the build no longer has.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_TIMEOUT_S,
+    show_default=True,
+    help="Seconds to wait for each request.",
+)
+@user_errors
+def publish(endpoint: str, graph_store: str | None, replace: bool, timeout: float) -> None:
+    """Upload the build to a SPARQL 1.1 Graph Store, one named graph per source file.
+
+    Credentials come from LEXGRAPH_ENDPOINT_TOKEN, or LEXGRAPH_ENDPOINT_USER and
+    LEXGRAPH_ENDPOINT_PASSWORD; never from the command line.
+    """
+    layout = Layout.default()
+    result = publish_build(
+        open_store(layout.store),
+        endpoint,
+        graph_store,
+        replace=replace,
+        timeout_s=timeout,
+        progress=Progress(0),
+    )
+    click.echo(
+        f"published {result.triples} triples in {result.graphs} graphs; "
+        "the server's counts match the build"
+        + (f"; removed {len(result.removed)} stale graph(s)" if result.removed else "")
+    )
+    for graph in result.stale:
+        click.echo(f"warning: the server also holds {graph}, not in this build", err=True)
 
 
 def _wrote(layout: Layout, paths: list[Path]) -> None:

@@ -148,12 +148,40 @@ def resolve_keyed(store: ox.Store, kind: str, value: str) -> ox.NamedNode:
     raise InputError(f"unknown {kind} {value!r}{hint}")
 
 
-def bind(store: ox.Store, param: Param, value: str) -> Term:
-    """Turn a parameter's text value into the RDF term the engine binds."""
+def _unresolved(kind: str, value: str) -> ox.NamedNode:
+    """Map a key or ISO alpha-3 code to its IRI without a store to look names up in."""
+    text = value.strip()
+    if kind == "state":
+        if not re.fullmatch(r"[A-Za-z]{3}", text):
+            raise InputError(
+                f"state {value!r}: without a local build only ISO alpha-3 codes are understood; "
+                "run `lexgraph build` to resolve names and alpha-2 codes"
+            )
+        return ox.NamedNode(instance("state", text.upper()))
+    if text.startswith(f"{ID}{kind}/"):
+        return ox.NamedNode(text)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", text.lower()):
+        raise InputError(
+            f"{kind} {value!r}: without a local build only keys are understood; "
+            "run `lexgraph build` to resolve labels"
+        )
+    return ox.NamedNode(instance(kind, text.lower()))
+
+
+def bind(store: ox.Store | None, param: Param, value: str) -> Term:
+    """Turn a parameter's text value into the RDF term the engine binds.
+
+    Without a store (a remote endpoint and no local build), keys and alpha-3 codes are still
+    understood; labels and alpha-2 codes need the store to be looked up.
+    """
     kind = param.kind
     if kind in _KEYED_KINDS:
+        if store is None:
+            return _unresolved(_KEYED_KINDS[kind], value)
         return resolve_keyed(store, _KEYED_KINDS[kind], value)
     if kind == "state":
+        if store is None:
+            return _unresolved("state", value)
         return resolve_state(store, value)
     if kind == "target":
         return ox.NamedNode(PREFIXES["sdg"] + value.strip())
@@ -178,7 +206,7 @@ def bind(store: ox.Store, param: Param, value: str) -> Term:
 
 
 def substitutions(
-    store: ox.Store, question: LibraryQuery, params: Mapping[str, str]
+    store: ox.Store | None, question: LibraryQuery, params: Mapping[str, str]
 ) -> dict[ox.Variable, Term]:
     """Check ``params`` against the question's and return the engine's bindings."""
     allowed = ", ".join(f"{p.name} ({p.kind})" for p in question.params) or "none"
