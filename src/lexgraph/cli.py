@@ -21,8 +21,12 @@ from .build import load, validate_dataset
 from .errors import InputError, LexgraphError, NotBuilt
 from .formats import FORMATS, render_result
 from .importers.articles import import_articles
+from .importers.coe import import_coe
 from .importers.countries import import_countries
+from .importers.records import import_records
 from .importers.sdg import import_sdg
+from .importers.wikidata import ENDPOINT as WIKIDATA_ENDPOINT
+from .importers.wikidata import import_wikidata
 from .library import read_library
 from .paths import Layout
 from .progress import Progress
@@ -56,6 +60,17 @@ def user_errors(func: F) -> F:
 def _show(findings: list[Finding]) -> None:
     for finding in findings:
         click.echo(finding.line(), err=True)
+
+
+def _remote_timeout(help_text: str) -> Callable[[F], F]:
+    """The --timeout option of the commands that talk to a remote server."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        default=DEFAULT_TIMEOUT_S,
+        show_default=True,
+        help=help_text,
+    )
 
 
 @click.group()
@@ -124,13 +139,7 @@ def list_queries() -> None:
     metavar="URL",
     help="Run on this SPARQL 1.1 query endpoint instead of the embedded engine.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=DEFAULT_TIMEOUT_S,
-    show_default=True,
-    help="Seconds to wait for a remote endpoint.",
-)
+@_remote_timeout("Seconds to wait for a remote endpoint.")
 @user_errors
 def run_query(
     name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, timeout: float
@@ -212,13 +221,7 @@ def serve(host: str, port: int, timeout: int) -> None:
     is_flag=True,
     help="Also delete lexgraph source graphs on the server that the build no longer has.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=DEFAULT_TIMEOUT_S,
-    show_default=True,
-    help="Seconds to wait for each request.",
-)
+@_remote_timeout("Seconds to wait for each request.")
 @user_errors
 def publish(endpoint: str, graph_store: str | None, replace: bool, timeout: float) -> None:
     """Upload the build to a SPARQL 1.1 Graph Store, one named graph per source file.
@@ -281,3 +284,39 @@ def import_sdg_cmd(kos_file: Path) -> None:
     """Import the SDG goals, targets and indicators lexgraph links to from the UN SDG KOS."""
     layout = Layout.default()
     _wrote(layout, import_sdg(kos_file, layout.imported))
+
+
+@import_group.command("csv")
+@click.argument("csv_file", type=click.Path(path_type=Path))
+@user_errors
+def import_csv_cmd(csv_file: Path) -> None:
+    """Import participation records from a CSV in the format of docs/participation-csv.md."""
+    layout = Layout.default()
+    result = import_records(csv_file, layout)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    _wrote(layout, [result.path])
+
+
+@import_group.command("coe")
+@click.argument("location", metavar="FILE|URL")
+@click.option("--instrument", required=True, help="The instrument key the chart is of.")
+@click.option("--source", help="The chart URL to cite (default: the URL read, or the chart's).")
+@user_errors
+def import_coe_cmd(location: str, instrument: str, source: str | None) -> None:
+    """Import a Council of Europe chart of signatures and ratifications."""
+    layout = Layout.default()
+    _wrote(layout, [import_coe(location, instrument, layout, source).path])
+
+
+@import_group.command("wikidata")
+@click.option("--instrument", required=True, help="The instrument key to ask about.")
+@click.option("--endpoint", default=WIKIDATA_ENDPOINT, show_default=True, help="SPARQL endpoint.")
+@user_errors
+def import_wikidata_cmd(instrument: str, endpoint: str) -> None:
+    """Import an instrument's signatories and parties from Wikidata (a secondary source)."""
+    layout = Layout.default()
+    result = import_wikidata(instrument, layout, endpoint)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    _wrote(layout, [result.path])

@@ -28,14 +28,14 @@ from .progress import Progress
 from .query import python_value
 from .remote import (
     DEFAULT_TIMEOUT_S,
-    MAX_RETRY_AFTER_S,
     RETRIES,
     USER_AGENT,
     Endpoint,
     RemoteError,
     auth_header,
     digest_credentials,
-    retry_after,
+    http_failure,
+    retry_wait,
 )
 
 
@@ -107,16 +107,10 @@ def _send(
         except urllib.error.HTTPError as exc:
             if exc.code == 404 and method == "DELETE":
                 return  # already gone: the state wanted
-            if exc.code in (429, 503) and attempt < RETRIES:
-                wait = retry_after(exc.headers.get("Retry-After"))
-                if wait <= MAX_RETRY_AFTER_S:
-                    sleep(wait)
-                    continue
-            detail = exc.read()[:300].decode("utf-8", "replace").strip()
-            raise RemoteError(
-                f"{method} {url} answered HTTP {exc.code} {exc.reason}"
-                + (f": {detail}" if detail else "")
-            ) from None
+            wait = retry_wait(exc, attempt, RETRIES, f"{method} {url}")
+            if wait is None:
+                raise http_failure(exc, f"{method} {url}") from None
+            sleep(wait)
         except TimeoutError:
             raise RemoteError(f"{method} {url} gave no answer within {timeout_s:g} s") from None
         except urllib.error.URLError as exc:

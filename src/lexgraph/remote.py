@@ -206,6 +206,30 @@ def retry_after(value: str | None) -> float:
     return max(0.0, when.timestamp() - time.time())
 
 
+def retry_wait(exc: urllib.error.HTTPError, attempt: int, retries: int, what: str) -> float | None:
+    """Return how long to wait before retrying a 429 or 503, or None if it is not retried.
+
+    A wait longer than :data:`MAX_RETRY_AFTER_S` is refused with a message, not slept.
+    """
+    if exc.code not in (429, 503) or attempt >= retries:
+        return None
+    wait = retry_after(exc.headers.get("Retry-After"))
+    if wait > MAX_RETRY_AFTER_S:
+        raise RemoteError(
+            f"{what} answered {exc.code} and asks to wait {wait:.0f} s, "
+            f"longer than {MAX_RETRY_AFTER_S:.0f} s"
+        )
+    return wait
+
+
+def http_failure(exc: urllib.error.HTTPError, what: str) -> RemoteError:
+    """Return the error for an HTTP error answer, with the start of the server's words."""
+    detail = exc.read()[:300].decode("utf-8", "replace").strip()
+    return RemoteError(
+        f"{what} answered HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")
+    )
+
+
 _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
@@ -269,20 +293,10 @@ class Endpoint:
                 content_type = response.headers.get("Content-Type", "")
                 break
             except urllib.error.HTTPError as exc:
-                if exc.code in (429, 503) and attempt < self.retries:
-                    wait = retry_after(exc.headers.get("Retry-After"))
-                    if wait > MAX_RETRY_AFTER_S:
-                        raise RemoteError(
-                            f"{where}: {self.url} answered {exc.code} and asks to wait "
-                            f"{wait:.0f} s, longer than {MAX_RETRY_AFTER_S:.0f} s"
-                        ) from None
-                    self.sleep(wait)
-                    continue
-                detail = exc.read()[:300].decode("utf-8", "replace").strip()
-                raise RemoteError(
-                    f"{where}: {self.url} answered HTTP {exc.code} {exc.reason}"
-                    + (f": {detail}" if detail else "")
-                ) from None
+                wait = retry_wait(exc, attempt, self.retries, f"{where}: {self.url}")
+                if wait is None:
+                    raise http_failure(exc, f"{where}: {self.url}") from None
+                self.sleep(wait)
             except SPARQLWrapperException as exc:
                 # 400, 401, 404, 414 and 500, which SPARQLWrapper renames; keep the server's words.
                 raise RemoteError(f"{where}: {self.url} refused the query: {exc.msg}") from None
