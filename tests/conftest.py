@@ -18,6 +18,7 @@ def copy_project(target: Path) -> Layout:
     """Copy the sources a build reads (not build/) into ``target``."""
     for name in ("ontology", "graph", "queries"):
         shutil.copytree(ROOT / name, target / name)
+    shutil.copy2(ROOT / "CITATION.cff", target / "CITATION.cff")
     return Layout(target)
 
 

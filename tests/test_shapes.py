@@ -60,6 +60,7 @@ def test_every_property_shape_has_fixtures() -> None:
         "Participation-participant",
         "Participation-instrument",
         "Participation-asAt",
+        "StatusList-instrument",
         "Reservation-participant",
         "Reservation-instrument",
         "Reservation-affectsProvision",

@@ -76,6 +76,10 @@ class Layout:
         return self.root / "queries" / "questions"
 
     @property
+    def views(self) -> Path:
+        return self.root / "queries" / "views"
+
+    @property
     def shapes(self) -> Path:
         return self.root / SHAPES_FILE
 
