@@ -186,6 +186,13 @@ def _source(store: ox.Store, node: ox.NamedNode) -> str | None:
     return sources[0] if sources else None
 
 
+def _iri_object(store: ox.Store, subject: ox.NamedNode, prop: str) -> str | None:
+    for quad in store.quads_for_pattern(subject, ox.NamedNode(prop), None):
+        if isinstance(quad.object, ox.NamedNode):
+            return quad.object.value
+    return None
+
+
 def _party_edges(store: ox.Store) -> list[Edge]:
     """State -> instrument edges for every consenting act recorded."""
     consent = ID + "act-kind/consent"
@@ -203,15 +210,11 @@ def _party_edges(store: ox.Store) -> list[Edge]:
         record = quad.subject
         if not isinstance(record, ox.NamedNode):
             continue
-        act = next(store.quads_for_pattern(record, ox.NamedNode(LEX + "actKind"), None), None)
-        if act is None or act.object.value not in kinds:
-            continue
-        state = next(store.quads_for_pattern(record, ox.NamedNode(LEX + "participant"), None), None)
-        instrument = next(
-            store.quads_for_pattern(record, ox.NamedNode(LEX + "instrument"), None), None
-        )
-        if state and instrument:
-            edges.add(Edge(state.object.value, instrument.object.value, PARTY_EDGE))
+        act = _iri_object(store, record, LEX + "actKind")
+        state = _iri_object(store, record, LEX + "participant")
+        instrument = _iri_object(store, record, LEX + "instrument")
+        if act in kinds and state and instrument:
+            edges.add(Edge(state, instrument, PARTY_EDGE))
     return sorted(edges, key=lambda e: (e.source, e.target))
 
 
