@@ -40,11 +40,33 @@ pytest: $(VENV)/.installed-dev
 
 test: lint typecheck pytest
 
+# The UNTC status tables of 2013-2015 (shared/data/untc-2014/): each line names the table, the
+# instrument, the table's as-at date from as-at.csv and its page from index.csv.
+UNTC_2014_NOTE := Transcribed from the UNTC table as scraped in the GitHub repository zmjones/untreaties (commit 003ce1309c), which drops the footnotes. The as-at date is the date of the commit that last changed the file there, not a date printed by the UNTC, and later re-scrapes did not refresh every file: read the rows as the status as at that date, not as current status.
+UNTC_2014 = $(BIN)/lexgraph import untc --note "$(UNTC_2014_NOTE)"
+UNTC_TABLES = $(SHARED)/data/untc-2014/treaties
+UNTC_PAGE = http://treaties.un.org/pages/ViewDetails.aspx?src=TREATY&mtdsg_no=
+
 # Regenerates graph/imported/ from the shared reference data (developers only; CI never runs it).
 imports: $(VENV)/.installed
 	$(BIN)/lexgraph import articles $(SHARED)/data/treaty-articles/article-headings.csv
 	$(BIN)/lexgraph import countries $(SHARED)/data/countries/country-codes.csv
 	$(BIN)/lexgraph import sdg $(SHARED)/data/sdg/sdg-kos-goals-targets-indicators.ttl
+	$(BIN)/lexgraph import csv $(SHARED)/data/participation/participation-sample.csv
+	$(UNTC_2014) $(UNTC_TABLES)/18-12.csv --instrument untoc --as-at 2014-01-27 --source '$(UNTC_PAGE)XVIII-12&chapter=18&lang=en'
+	$(UNTC_2014) $(UNTC_TABLES)/18-12-a.csv --instrument untoc-tip-protocol --as-at 2014-01-27 --source '$(UNTC_PAGE)XVIII-12-a&chapter=18&lang=en'
+	$(UNTC_2014) $(UNTC_TABLES)/18-12-b.csv --instrument untoc-som-protocol --as-at 2014-07-10 --source '$(UNTC_PAGE)XVIII-12-b&chapter=18&lang=en'
+	$(UNTC_2014) $(UNTC_TABLES)/18-12-c.csv --instrument untoc-firearms-protocol --as-at 2014-07-10 --source '$(UNTC_PAGE)XVIII-12-c&chapter=18&lang=en'
+	$(UNTC_2014) $(UNTC_TABLES)/18-14.csv --instrument uncac --as-at 2014-07-10 --source '$(UNTC_PAGE)XVIII-14&chapter=18&lang=en'
+	$(UNTC_2014) $(UNTC_TABLES)/18-11.csv --instrument terrorist-financing-1999 --as-at 2014-07-10 --source '$(UNTC_PAGE)XVIII-11&chapter=18&lang=en'
+	$(UNTC_2014) $(UNTC_TABLES)/18-9.csv --instrument terrorist-bombings-1997 --as-at 2014-03-19 --source '$(UNTC_PAGE)XVIII-9&chapter=18&lang=en'
+	$(UNTC_2014) $(UNTC_TABLES)/18-15.csv --instrument nuclear-terrorism-2005 --as-at 2014-07-10 --source '$(UNTC_PAGE)XVIII-15&chapter=18&lang=en'
+	$(UNTC_2014) $(UNTC_TABLES)/18-5.csv --instrument hostages-1979 --as-at 2014-03-19 --source '$(UNTC_PAGE)XVIII-5&chapter=18&lang=en'
+	$(UNTC_2014) $(UNTC_TABLES)/18-7.csv --instrument internationally-protected-persons-1973 --as-at 2014-01-27 --source '$(UNTC_PAGE)XVIII-7&chapter=18&lang=en'
+	$(UNTC_2014) $(UNTC_TABLES)/6-19.csv --instrument illicit-traffic-1988 --as-at 2014-07-10 --source '$(UNTC_PAGE)VI-19&chapter=6&lang=en'
+	$(UNTC_2014) $(UNTC_TABLES)/6-16.csv --instrument psychotropic-substances-1971 --as-at 2014-01-27 --source '$(UNTC_PAGE)VI-16&chapter=6&lang=en'
+	$(UNTC_2014) $(UNTC_TABLES)/6-17.csv --instrument protocol-amending-single-convention-1972 --as-at 2015-03-14 --source '$(UNTC_PAGE)VI-17&chapter=6&lang=en'
+	$(UNTC_2014) $(UNTC_TABLES)/6-18.csv --instrument single-convention-1961-as-amended-1972 --as-at 2015-03-14 --source '$(UNTC_PAGE)VI-18&chapter=6&lang=en'
 
 clean:
 	rm -rf build

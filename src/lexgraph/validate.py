@@ -35,14 +35,29 @@ class Finding:
         return f"{self.severity}: {self.node}{where}: {self.message}{value} [{self.rule}]"
 
 
+def _rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
 def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
-    """Return the union of quads as an rdflib Graph (for pySHACL)."""
-    data = ox.serialize(
-        (ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES
-    )
+    """Return the union of quads as an rdflib Graph (for pySHACL).
+
+    Terms are converted one by one: going through N-Triples text and rdflib's parser took
+    several times longer on the participation records.
+    """
     graph = rdflib.Graph()
-    if data:
-        graph.parse(data=data, format="nt")
+    for quad in quads:
+        if isinstance(quad.object, ox.Triple):  # RDF 1.2 quoted triples are not shaped
+            continue
+        graph.add(
+            (_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object))  # type: ignore[arg-type]
+        )
     return graph
 
 

@@ -147,14 +147,46 @@ def record_blocks(records: Iterable[Record], tag: str | None = None) -> list[Blo
     return blocks
 
 
+@dataclass(frozen=True)
+class StatusList:
+    """A source that lists every participant of one instrument as at a date (a depositary's
+    status table): a participant it does not show as consenting had not consented then."""
+
+    instrument: str
+    as_at: str
+    source: str
+
+    def block(self, tag: str) -> Block:
+        return Block(
+            instance("status-list", f"{self.instrument}/{tag}"),
+            [
+                (RDF_TYPE, URIRef(LEX + "StatusList")),
+                (LEX + "instrument", URIRef(instance("instrument", self.instrument))),
+                (LEX + "asAt", _as_at_literal(self.as_at)),
+                (PREFIXES["dcterms"] + "source", URIRef(self.source)),
+            ],
+        )
+
+
 def write_participation(
-    path: Path, header: str, records: Iterable[Record], tag: str | None
+    path: Path,
+    header: str,
+    records: Iterable[Record],
+    tag: str | None,
+    status_list: StatusList | None = None,
 ) -> Path:
-    """Write the records as one generated Turtle file (its own named graph), atomically."""
+    """Write the records as one generated Turtle file (its own named graph), atomically.
+
+    ``status_list`` says that the source is complete for its instrument at its date; only a
+    source that lists every participant (a UNTC or Council of Europe status table) is.
+    """
     records = list(records)
     if not records:
         raise InputError(f"no participation records to write to {path.name}")
-    write_atomically(path, render(header, record_blocks(records, tag), ("lex", "dcterms", "xsd")))
+    blocks = record_blocks(records, tag)
+    if status_list is not None:
+        blocks.append(status_list.block(tag or source_tag(status_list.source)))
+    write_atomically(path, render(header, blocks, ("lex", "dcterms", "xsd")))
     return path
 
 

@@ -1,0 +1,271 @@
+"""Import participation records from the documented CSV (``docs/participation-csv.md``).
+
+Each row is one fact about one state and one instrument as one source reports it:
+
+    instrument_key,state_iso3,action,action_date,entry_into_force_for_state,
+    source_url,source_as_at,source_kind,note
+
+The rows of one CSV become one generated file, ``graph/participation/records/<stem>.ttl``, so
+that re-importing the CSV replaces exactly that file (its named graph). Records of one source
+URL share a source tag (:func:`~lexgraph.importers.participation.source_tag`). The ``note``
+column is a paraphrase for people and is not written to the graph.
+
+What the importer decides, and documents in ``docs/participation-csv.md``:
+
+- a bad value (an impossible date, an unknown instrument, action, state or source kind, a
+  missing column, a ragged row) is an error naming the file and line; nothing is written;
+- an ``action_date`` later than ``source_as_at`` is a *warning*: a source can announce an act
+  ahead of its deposit (the shared sample has three such rows), so it is kept as given;
+- a row with no date at all (no act date, entry into force or as-at) is skipped with a
+  warning, since the graph's check ``participation-undated`` refuses such a record;
+- rows that give the same record (equal in every column but ``note``) are merged.
+
+This module also holds the two instrument helpers the other participation importers use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+import rdflib
+from rdflib import Literal, URIRef
+
+from ..errors import InputError
+from ..namespaces import LEX, instance
+from ..paths import Layout
+from . import read_csv
+from .participation import ACT_KINDS, ParticipantNames, Record, write_participation
+
+COLUMNS = (
+    "instrument_key",
+    "state_iso3",
+    "action",
+    "action_date",
+    "entry_into_force_for_state",
+    "source_url",
+    "source_as_at",
+    "source_kind",
+    "note",
+)
+#: The shared dataset's instrument keys; lexgraph's own keys are accepted as well.
+INSTRUMENT_ALIASES = {
+    "UNTOC": "untoc",
+    "UNCAC": "uncac",
+    "UNTOC-TIP-Protocol": "untoc-tip-protocol",
+    "UNTOC-SOM-Protocol": "untoc-som-protocol",
+    "UNTOC-Firearms-Protocol": "untoc-firearms-protocol",
+    "Illicit-Traffic-1988": "illicit-traffic-1988",
+    "Terrorist-Financing-1999": "terrorist-financing-1999",
+    "Budapest-ETS185": "budapest-ets185",
+}
+#: Actions of the CSV: every act-kind key, plus the dataset's two status values.
+ACTIONS = {**{key: key for key in ACT_KINDS}, "party_status": "consent", "not_party": "not-party"}
+SOURCE_KINDS = ("primary", "secondary")
+#: Errors listed in one message at most; the rest are counted.
+MAX_ERRORS = 20
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+#: Characters that cannot stand in an IRI written between angle brackets.
+_NOT_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What a participation importer wrote: the file, its record count, and its warnings."""
+
+    path: Path
+    records: int
+    warnings: tuple[str, ...] = ()
+
+
+def instrument_graph(root: Path) -> rdflib.Graph:
+    """Return the hand-edited instrument files of the project at ``root`` as one graph."""
+    graph = rdflib.Graph()
+    for path in sorted((root / "graph" / "instruments").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def require_instrument(graph: rdflib.Graph, key: str) -> str:
+    """Return the IRI of instrument ``key``; raise :class:`InputError` if the graph lacks it."""
+    iri = instance("instrument", key)
+    if (URIRef(iri), URIRef(LEX + "key"), Literal(key)) not in graph:
+        raise InputError(
+            f"instrument {key!r} is not declared in graph/instruments/ "
+            f"(no <instrument/{key}> with lex:key {key!r})"
+        )
+    return iri
+
+
+def parse_iso_date(value: str, where: str, column: str) -> dt.date:
+    """Return the date of a ``YYYY-MM-DD`` value, or raise naming ``where`` and ``column``.
+
+    >>> parse_iso_date("2014-02-28", "f.csv:2", "action_date")
+    datetime.date(2014, 2, 28)
+    """
+    if not _ISO_DATE.fullmatch(value):
+        raise InputError(f"{where}: {column} {value!r} is not a YYYY-MM-DD date")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"{where}: {column} {value!r} is not a real date ({exc})") from exc
+
+
+def parse_as_at(value: str, where: str) -> str:
+    """Check a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as-at date and return it unchanged.
+
+    >>> parse_as_at("2019-05", "f.csv:2")
+    '2019-05'
+    """
+    if re.fullmatch(r"\d{4}", value):
+        return value
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        if not 1 <= int(value[5:]) <= 12:
+            raise InputError(f"{where}: source_as_at {value!r} has no month {value[5:]}")
+        return value
+    parse_iso_date(value, where, "source_as_at")
+    return value
+
+
+def act_after_as_at(date: dt.date, as_at: str) -> bool:
+    """Return True if ``date`` falls after the period an as-at date of any precision names.
+
+    >>> act_after_as_at(dt.date(2008, 1, 5), "2007")
+    True
+    >>> act_after_as_at(dt.date(2019, 5, 31), "2019-05")
+    False
+    """
+    return date.isoformat()[: len(as_at)] > as_at
+
+
+def check_url(value: str, where: str, column: str = "source_url") -> str:
+    """Return ``value`` if it is an absolute http(s) URL that can be written as an IRI."""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or _NOT_IN_IRI.search(value):
+        raise InputError(f"{where}: {column} {value!r} is not an http(s) URL without spaces")
+    return value
+
+
+def _record(
+    row: dict[str, str], where: str, instruments: rdflib.Graph, names: ParticipantNames
+) -> Record:
+    given = row["instrument_key"]
+    key = INSTRUMENT_ALIASES.get(given, given)
+    try:
+        require_instrument(instruments, key)
+    except InputError as exc:
+        raise InputError(f"{where}: instrument_key {given!r}: {exc}") from exc
+    code = row["state_iso3"]
+    state = names.resolve(code) if re.fullmatch(r"[A-Z]{3}", code) else None
+    if state != instance("state", code):
+        raise InputError(
+            f"{where}: state_iso3 {code!r} is not the ISO 3166-1 alpha-3 code of a state in "
+            "graph/imported/states.ttl"
+        )
+    action = row["action"]
+    if action not in ACTIONS:
+        raise InputError(f"{where}: action {action!r} is not one of {', '.join(sorted(ACTIONS))}")
+    kind = row["source_kind"]
+    if kind not in SOURCE_KINDS:
+        raise InputError(f"{where}: source_kind {kind!r} is not primary or secondary")
+    date = row["action_date"]
+    in_force = row["entry_into_force_for_state"]
+    as_at = row["source_as_at"]
+    return Record(
+        instrument=key,
+        participant=instance("state", code),
+        act=ACTIONS[action],
+        source=check_url(row["source_url"], where),
+        date=parse_iso_date(date, where, "action_date") if date else None,
+        in_force=parse_iso_date(in_force, where, "entry_into_force_for_state")
+        if in_force
+        else None,
+        as_at=parse_as_at(as_at, where) if as_at else None,
+        secondary=kind == "secondary",
+    )
+
+
+def _sort_key(rec: Record) -> tuple[str, ...]:
+    return (
+        rec.instrument,
+        rec.participant,
+        rec.act,
+        rec.source,
+        rec.date.isoformat() if rec.date else "",
+        rec.in_force.isoformat() if rec.in_force else "",
+        rec.as_at or "",
+        str(rec.secondary),
+    )
+
+
+def read_records(path: Path, root: Path) -> tuple[list[Record], list[str]]:
+    """Return the records of a participation CSV, sorted, and the warnings about them.
+
+    Every bad row is reported (up to :data:`MAX_ERRORS`) in one :class:`InputError`.
+    """
+    reader = read_csv(path, COLUMNS)
+    instruments = instrument_graph(root)
+    names = ParticipantNames.load(root)
+    records: set[Record] = set()
+    errors: list[str] = []
+    warnings: list[str] = []
+    rows = 0
+    for row in reader:
+        rows += 1
+        where = f"{path}:{reader.line_num}"
+        if None in row or any(v is None for v in row.values()):
+            which = "more" if None in row else "fewer"
+            errors.append(
+                f"{where}: has {which} fields than the header's {len(reader.fieldnames or [])}"
+            )
+            continue
+        cells = {k: v.strip() for k, v in row.items()}
+        try:
+            rec = _record(cells, where, instruments, names)
+        except InputError as exc:
+            errors.append(str(exc))
+            continue
+        if not (rec.date or rec.in_force or rec.as_at):
+            warnings.append(f"{where}: skipped, no action_date, entry_into_force or source_as_at")
+            continue
+        if rec.date and rec.as_at and act_after_as_at(rec.date, rec.as_at):
+            warnings.append(
+                f"{where}: action_date {rec.date.isoformat()} is after source_as_at "
+                f"{rec.as_at} (kept as given)"
+            )
+        records.add(rec)
+    if errors:
+        more = len(errors) - MAX_ERRORS
+        raise InputError(
+            "; ".join(errors[:MAX_ERRORS]) + (f"; and {more} more bad row(s)" if more > 0 else "")
+        )
+    if not rows:
+        raise InputError(f"{path}: no rows after the header")
+    return sorted(records, key=_sort_key), warnings
+
+
+def output_path(layout: Layout, csv_path: Path) -> Path:
+    """Return ``graph/participation/records/<stem>.ttl``; the stem must be IRI-safe."""
+    if not _STEM.fullmatch(csv_path.stem):
+        raise InputError(
+            f"{csv_path}: the file name {csv_path.stem!r} must be letters, digits, '.', '_' or "
+            "'-', since it names the output file and its graph"
+        )
+    return layout.participation / "records" / f"{csv_path.stem}.ttl"
+
+
+def import_records(csv_path: Path, layout: Layout) -> Imported:
+    """Convert one participation CSV into its own Turtle file; nothing is written on error."""
+    out = output_path(layout, csv_path)
+    records, warnings = read_records(csv_path, layout.root)
+    header = (
+        f"Participation records from {csv_path.name}: one lex:Participation per distinct row\n"
+        "(the CSV's note column is not carried over). Format: docs/participation-csv.md.\n"
+        f"Generated by `lexgraph import csv {csv_path.name}`; do not edit, re-import instead."
+    )
+    write_participation(out, header, records, None)
+    return Imported(out, len(records), tuple(warnings))

@@ -1,0 +1,248 @@
+"""Import the signatories and parties of an instrument as Wikidata records them.
+
+Wikidata states participation on the treaty's item with two properties, each value a
+statement node qualified by the date (``pq:P585``, *point in time*):
+
+- ``P1891`` *signatory*: a State or organisation that signed the treaty → ``signature``;
+- ``P6193`` *ratified by*: a State that ratified it. The property's own aliases also cover
+  acceptance, approval and accession (the wikiproject's discussion of it says so), so the
+  record is the generic ``consent``, not ``ratification``.
+
+Statements of deprecated rank are left out. A date whose ``wikibase:timePrecision`` is coarser
+than a day (Wikidata then stores the first day of the year or month) is dropped rather than
+read as a day. Participants are matched to states through the ``owl:sameAs wd:Q...`` of
+``graph/imported/states.ttl`` (and of ``graph/participants.ttl``); an item that matches none,
+such as an organisation without an alignment, is skipped with a warning.
+
+The instrument's item comes from the graph: ``owl:sameAs`` or ``skos:exactMatch`` to a
+``wd:Q...`` on ``<instrument/KEY>`` in ``graph/instruments/``. Wikidata is a secondary source:
+every record cites the item's page (``https://www.wikidata.org/wiki/Q...``) as
+``lex:secondarySource``, as at the date of the query, with the source tag ``wikidata``.
+
+The query goes through SPARQLWrapper by POST, asks for SPARQL JSON results explicitly, has a
+timeout, and sends a descriptive User-Agent, as the Wikidata Query Service's policy requires.
+The SPARQL protocol has no parameter binding, so the item's IRI is written into the query; it
+is first checked to be ``wd:Q<digits>``, so it cannot change the query's shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import urllib.error
+from pathlib import Path
+from typing import Any
+
+import rdflib
+from rdflib import URIRef
+from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from .. import __version__
+from ..errors import InputError
+from ..namespaces import PREFIXES
+from ..paths import Layout
+from .participation import Record, participant_key, write_participation
+from .records import Imported, instrument_graph, require_instrument
+
+TAG = "wikidata"
+ENDPOINT = "https://query.wikidata.org/sparql"
+USER_AGENT = (
+    f"lexgraph/{__version__} (https://w3id.org/lexgraph/; participation importer) SPARQLWrapper/2"
+)
+#: Seconds the endpoint may take to answer.
+TIMEOUT_S = 60
+WD = PREFIXES["wd"]
+ITEM_PAGE = "https://www.wikidata.org/wiki/"
+#: Wikidata's ``timePrecision`` for a date given to the day.
+DAY_PRECISION = 11
+#: Files whose participants may carry an ``owl:sameAs`` to a Wikidata item.
+ALIGNED_FILES = ("graph/imported/states.ttl", "graph/participants.ttl")
+#: Wikidata properties read, and the act kind each gives.
+PROPERTIES = {"P1891": "signature", "P6193": "consent"}
+
+#: The HTTP status behind each exception SPARQLWrapper raises for one.
+_HTTP_CODES = {
+    "QueryBadFormed": "400",
+    "Unauthorized": "401",
+    "EndPointNotFound": "404",
+    "URITooLong": "414",
+    "EndPointInternalError": "500",
+}
+
+# Wikidata's own namespaces for statement nodes, used only in the query sent to it; they are
+# not the project's prefixes, so they are not in lexgraph.namespaces.
+QUERY = """\
+PREFIX p: <http://www.wikidata.org/prop/>
+PREFIX ps: <http://www.wikidata.org/prop/statement/>
+PREFIX pq: <http://www.wikidata.org/prop/qualifier/>
+PREFIX pqv: <http://www.wikidata.org/prop/qualifier/value/>
+PREFIX wikibase: <http://wikiba.se/ontology#>
+SELECT ?act ?participant ?date ?precision WHERE {
+  VALUES ?treaty { <ITEM> }
+  {
+    ?treaty p:P1891 ?statement . ?statement ps:P1891 ?participant .
+    BIND("signature" AS ?act)
+  } UNION {
+    ?treaty p:P6193 ?statement . ?statement ps:P6193 ?participant .
+    BIND("consent" AS ?act)
+  }
+  FILTER(isIRI(?participant))
+  FILTER NOT EXISTS { ?statement wikibase:rank wikibase:DeprecatedRank }
+  OPTIONAL {
+    ?statement pq:P585 ?date .
+    OPTIONAL {
+      ?statement pqv:P585 ?time .
+      ?time wikibase:timeValue ?date ; wikibase:timePrecision ?precision .
+    }
+  }
+}
+ORDER BY ?act ?participant ?date
+"""
+
+
+def instrument_item(graph: rdflib.Graph, key: str) -> str:
+    """Return the ``Q...`` id of the instrument's Wikidata item, or raise naming what lacks."""
+    subject = URIRef(require_instrument(graph, key))
+    items = sorted(
+        str(o)[len(WD) :]
+        for prop in (PREFIXES["owl"] + "sameAs", PREFIXES["skos"] + "exactMatch")
+        for o in graph.objects(subject, URIRef(prop))
+        if re.fullmatch(re.escape(WD) + r"Q[0-9]+", str(o))
+    )
+    if not items:
+        raise InputError(
+            f"instrument {key!r} has no Wikidata item: add owl:sameAs wd:Q... to "
+            f"<instrument/{key}> in graph/instruments/"
+        )
+    if len(items) > 1:
+        raise InputError(f"instrument {key!r} has several Wikidata items: {', '.join(items)}")
+    return items[0]
+
+
+def aligned_participants(root: Path) -> dict[str, str]:
+    """Return participant IRIs by the Wikidata item (``Q...``) they are ``owl:sameAs``."""
+    graph = rdflib.Graph()
+    for name in ALIGNED_FILES:
+        if (root / name).is_file():
+            graph.parse(root / name, format="turtle")
+    return {
+        str(o)[len(WD) :]: str(s)
+        for s, o in graph.subject_objects(URIRef(PREFIXES["owl"] + "sameAs"))
+        if str(o).startswith(WD)
+    }
+
+
+def run_query(item: str, endpoint: str, timeout_s: int = TIMEOUT_S) -> list[dict[str, Any]]:
+    """Ask ``endpoint`` for the item's signatories and parties; return the result bindings."""
+    if not re.fullmatch(r"Q[0-9]+", item):
+        raise InputError(f"{item!r} is not a Wikidata item id (Q and digits)")
+    sparql = SPARQLWrapper(endpoint, agent=USER_AGENT)
+    sparql.setMethod(POST)
+    sparql.setReturnFormat(JSON)
+    sparql.setOnlyConneg(True)  # JSON by the Accept header only, no endpoint-specific params
+    sparql.setTimeout(timeout_s)
+    sparql.setQuery(QUERY.replace("<ITEM>", f"<{WD}{item}>"))
+    try:
+        result = sparql.query().convert()
+    except urllib.error.HTTPError as exc:
+        raise InputError(f"{endpoint}: HTTP {exc.code}: {exc.reason}") from exc
+    except SPARQLWrapperException as exc:
+        code = _HTTP_CODES.get(type(exc).__name__, "error")
+        first = str(exc).strip().splitlines()[0]
+        raise InputError(f"{endpoint}: HTTP {code}: {first}") from exc
+    except urllib.error.URLError as exc:
+        raise InputError(f"{endpoint}: cannot reach the endpoint ({exc.reason})") from exc
+    except (TimeoutError, OSError) as exc:
+        raise InputError(f"{endpoint}: no answer ({exc})") from exc
+    except ValueError as exc:
+        raise InputError(f"{endpoint}: the answer is not SPARQL JSON results ({exc})") from exc
+    bindings = result.get("results", {}).get("bindings") if isinstance(result, dict) else None
+    if not isinstance(bindings, list):
+        raise InputError(f"{endpoint}: the answer is not SPARQL JSON results")
+    return bindings
+
+
+def _value(binding: dict[str, Any], name: str) -> str | None:
+    cell = binding.get(name)
+    return str(cell["value"]) if isinstance(cell, dict) and "value" in cell else None
+
+
+def _day(binding: dict[str, Any]) -> dt.date | None:
+    value = _value(binding, "date")
+    precision = _value(binding, "precision")
+    if value is None or (precision is not None and int(precision) < DAY_PRECISION):
+        return None
+    match = re.match(r"\+?(\d{4}-\d{2}-\d{2})", value)
+    return dt.date.fromisoformat(match.group(1)) if match else None
+
+
+def wikidata_records(
+    bindings: list[dict[str, Any]],
+    instrument: str,
+    item: str,
+    participants: dict[str, str],
+    as_at: dt.date,
+) -> tuple[list[Record], list[str]]:
+    """Turn result bindings into records, and warnings for items that match no participant."""
+    source = ITEM_PAGE + item
+    records: set[Record] = set()
+    unmatched: set[tuple[str, str]] = set()
+    for binding in bindings:
+        act = _value(binding, "act")
+        who = _value(binding, "participant") or ""
+        if act is None or act not in PROPERTIES.values() or not who.startswith(WD):
+            continue
+        qid = who[len(WD) :]
+        if qid not in participants:
+            unmatched.add((act, qid))
+            continue
+        try:
+            date = _day(binding)
+        except ValueError as exc:
+            raise InputError(f"{ITEM_PAGE}{item}: {act} of {qid}: bad date ({exc})") from exc
+        records.add(
+            Record(instrument, participants[qid], act, source, date, None, as_at.isoformat(), True)
+        )
+    warnings = [
+        f"{ITEM_PAGE}{item}: {act} of {qid} matches no state's owl:sameAs; skipped"
+        for act, qid in sorted(unmatched)
+    ]
+    ordered = sorted(
+        records,
+        key=lambda r: (participant_key(r.participant), r.act, r.date or dt.date.min),
+    )
+    return ordered, warnings
+
+
+def import_wikidata(
+    instrument: str,
+    layout: Layout,
+    endpoint: str = ENDPOINT,
+    today: dt.date | None = None,
+    timeout_s: int = TIMEOUT_S,
+) -> Imported:
+    """Query Wikidata for an instrument and write ``graph/participation/wikidata/<key>.ttl``.
+
+    ``today`` is the as-at date of the records (the query date unless a test fixes it).
+    """
+    item = instrument_item(instrument_graph(layout.root), instrument)
+    as_at = today or dt.date.today()
+    bindings = run_query(item, endpoint, timeout_s)
+    records, warnings = wikidata_records(
+        bindings, instrument, item, aligned_participants(layout.root), as_at
+    )
+    if not records:
+        raise InputError(
+            f"{endpoint}: Wikidata gives no signatory (P1891) or party (P6193) of {item} that "
+            "matches a state" + (f" ({len(warnings)} unmatched)" if warnings else "")
+        )
+    out = layout.participation / "wikidata" / f"{instrument}.ttl"
+    header = (
+        f"Participation in {instrument} as Wikidata item {item} states it (signatory P1891,\n"
+        f"ratified by P6193), queried on {as_at.isoformat()}; a secondary source.\n"
+        f"Generated by `lexgraph import wikidata --instrument {instrument}`; do not edit, "
+        "re-import instead."
+    )
+    write_participation(out, header, records, TAG)
+    return Imported(out, len(records), tuple(warnings))
