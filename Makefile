@@ -35,7 +35,21 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy src
 
-pytest: $(VENV)/.installed-dev
+# The browser tests drive Debian's Chromium through Playwright (never a browser that
+# `playwright install` downloads). Installed once, quietly, where it is missing; without apt-get
+# the browser tests are skipped, and say so.
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
+
+$(CHROMIUM):
+	@if command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq >/dev/null && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium fonts-dejavu-core >/dev/null; \
+	else echo "warning: no apt-get: install Chromium as $(CHROMIUM) to run the browser tests"; fi
+
+pytest: $(VENV)/.installed-dev $(CHROMIUM)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
@@ -70,3 +84,9 @@ imports: $(VENV)/.installed
 
 clean:
 	rm -rf build
+
+# Benchmarks (issue 4): every library question on rdflib, lexgraph and raw pyoxigraph, on the
+# shipped graph and on a synthetic graph of 1M triples (about 8 minutes; see bench/README.md).
+.PHONY: bench
+bench: $(VENV)/.installed
+	$(BIN)/python bench/bench_queries.py

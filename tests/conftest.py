@@ -11,6 +11,9 @@ import pytest
 from lexgraph.build import BuildResult, build
 from lexgraph.paths import Layout
 
+#: The browser fixtures (headless Chromium, network refused): see tests/browser.py.
+pytest_plugins = ["browser"]
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -16,29 +16,60 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .basis import dyad, find_basis, gaps
+from .basis_format import FORMATS as BASIS_FORMATS
+from .basis_format import render as render_basis
+from .basis_format import render_dyad, render_gaps
+from .brief import write_brief
 from .build import build as run_build
 from .build import load, validate_dataset
+from .citation import citation_line
 from .errors import InputError, LexgraphError, NotBuilt
+from .figures import (
+    figure_format,
+    matrix_figure,
+    network_figure,
+    network_title,
+    save_figure,
+    timeline_figure,
+)
 from .formats import FORMATS, render_result
 from .importers.articles import import_articles
 from .importers.coe import import_coe
 from .importers.countries import import_countries
 from .importers.records import import_records
 from .importers.sdg import import_sdg
+from .importers.untc import import_untc
 from .importers.wikidata import ENDPOINT as WIKIDATA_ENDPOINT
 from .importers.wikidata import import_wikidata
 from .library import read_library
+from .ontodocs import write_docs
 from .paths import Layout
 from .progress import Progress
 from .publish import publish as publish_build
 from .query import execute, find_question, open_store, substitutions
+from .release import write_release
 from .remote import DEFAULT_TIMEOUT_S, Endpoint, with_values
 from .server import DEFAULT_TIMEOUT_S as DEFAULT_QUERY_TIMEOUT_S
 from .server import ServerConfig, ServerError
 from .server import start as start_server
 from .server import stop as stop_server
+from .site import write_site
 from .stats import compute_stats, render_stats
+from .subgraph import load_file, select
+from .tables import FORMATS as TABLE_FORMATS
+from .tables import (
+    caption_line,
+    instruments_table,
+    matrix_table,
+    modality_matrix,
+    participation_matrix,
+    parties_table,
+    render_table,
+    timeline,
+)
 from .validate import Finding
+from .viz import title_for, write_page
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -247,6 +278,63 @@ def publish(endpoint: str, graph_store: str | None, replace: bool, timeout: floa
         click.echo(f"warning: the server also holds {graph}, not in this build", err=True)
 
 
+def _pair(func: F) -> F:
+    """The --from, --to and --on options of the finder's commands."""
+    func = click.option("--on", "on", metavar="YYYY-MM-DD", help="Date (default: today).")(func)
+    func = click.option(
+        "--to", "requested", required=True, metavar="STATE", help="Requested state."
+    )(func)
+    return click.option(
+        "--from", "requesting", required=True, metavar="STATE", help="Requesting state."
+    )(func)
+
+
+@main.command("basis")
+@_pair
+@click.option("--crime", required=True, help="Crime type: key or label.")
+@click.option("--modality", required=True, help="Cooperation modality: key or label.")
+@click.option(
+    "--format", "fmt", type=click.Choice(BASIS_FORMATS), default="table", show_default=True
+)
+@user_errors
+def basis_cmd(
+    requesting: str, requested: str, crime: str, modality: str, on: str | None, fmt: str
+) -> None:
+    """Which instruments let one state ask another for MODALITY for CRIME, and under what.
+
+    States are ISO alpha-2 or alpha-3 codes or names. Each candidate instrument is shown with
+    its verdict (basis, unknown, no basis), its articles, both states' acts with their
+    sources, the reservations that matter, and why.
+    """
+    layout = Layout.default()
+    answer = find_basis(requesting, requested, crime, modality, on, store=open_store(layout.store))
+    click.echo(render_basis(answer, fmt, citation_line(layout)), nl=False)
+
+
+@main.command("gaps")
+@_pair
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
+@user_errors
+def gaps_cmd(requesting: str, requested: str, on: str | None, fmt: str) -> None:
+    """The crime type x modality pairs for which no shared instrument gives a basis."""
+    layout = Layout.default()
+    found = gaps(requesting, requested, on, store=open_store(layout.store))
+    click.echo(render_gaps(found, fmt), nl=False)
+
+
+@main.command("dyad")
+@click.argument("first")
+@click.argument("second")
+@click.option("--on", "on", metavar="YYYY-MM-DD", help="Date (default: today).")
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
+@user_errors
+def dyad_cmd(first: str, second: str, on: str | None, fmt: str) -> None:
+    """The timeline of the instruments both states are bound by."""
+    layout = Layout.default()
+    shared = dyad(first, second, on, store=open_store(layout.store))
+    click.echo(render_dyad(shared, fmt), nl=False)
+
+
 def _wrote(layout: Layout, paths: list[Path]) -> None:
     """Say which files an importer wrote, relative to the project root."""
     click.echo(f"wrote {len(paths)} file(s): {', '.join(layout.relative(p) for p in paths)}")
@@ -309,6 +397,33 @@ def import_coe_cmd(location: str, instrument: str, source: str | None) -> None:
     _wrote(layout, [import_coe(location, instrument, layout, source).path])
 
 
+@import_group.command("untc")
+@click.argument("table", metavar="FILE|URL")
+@click.option("--instrument", required=True, help="The instrument key the table is of.")
+@click.option("--as-at", "as_at", metavar="YYYY-MM-DD", help="Status date (default: the page's).")
+@click.option("--source", metavar="URL", help="The UNTC page to cite (default: from --ref).")
+@click.option("--ref", metavar="XVIII-12", help="UNTC reference (default: lex:untcReference).")
+@click.option("--note", help="A sentence to add to the generated file's header comment.")
+@user_errors
+def import_untc_cmd(
+    table: str,
+    instrument: str,
+    as_at: str | None,
+    source: str | None,
+    ref: str | None,
+    note: str | None,
+) -> None:
+    """Import a UN Treaty Collection status table (CSV, saved page or URL)."""
+    layout = Layout.default()
+    result = import_untc(table, layout, instrument, as_at=as_at, source=source, ref=ref, note=note)
+    _wrote(layout, [result.path])
+    click.echo(f"{result.signatures} signature(s), {result.consents} consent(s)")
+    for name in result.skipped:
+        click.echo(f"warning: skipped {name}: not a current State", err=True)
+    for name in result.withdrawn:
+        click.echo(f"warning: {name} is in brackets (withdrawn since)", err=True)
+
+
 @import_group.command("wikidata")
 @click.option("--instrument", required=True, help="The instrument key to ask about.")
 @click.option("--endpoint", default=WIKIDATA_ENDPOINT, show_default=True, help="SPARQL endpoint.")
@@ -320,3 +435,235 @@ def import_wikidata_cmd(instrument: str, endpoint: str) -> None:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     _wrote(layout, [result.path])
+
+
+@main.command("release")
+@user_errors
+def release_cmd() -> None:
+    """Write build/release/ from the built graph: dumps, VoID/DCAT description, SHA256SUMS."""
+    layout = Layout.default()
+    result = write_release(layout)
+    click.echo(
+        f"released {result.triples} triples ({result.quads} quads in {result.graphs} graphs) "
+        f"as {len(result.files)} files in "
+        f"{layout.relative(result.directory.parent)}/{result.directory.name}/"
+    )
+
+
+@main.command("docs")
+@user_errors
+def docs_cmd() -> None:
+    """Write the ontology's documentation page, build/docs/index.html, with pyLODE."""
+    layout = Layout.default()
+    click.echo(f"wrote {layout.relative(write_docs(layout))}")
+
+
+@main.command("viz")
+@click.option("--crime", help="Crime type in focus: key or label.")
+@click.option("--instrument", help="Instrument in focus: key or label.")
+@click.option("--modality", help="Modality in focus: key or label.")
+@click.option("--state", help="State in focus: ISO alpha-2 or alpha-3 code or name.")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True)
+@click.option("--with-states", is_flag=True, help="Also draw the states and their parties.")
+@click.option(
+    "--input",
+    "input_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Draw this .ttl, .nt, .nq or .trig file instead of the built graph.",
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the layout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    metavar="FILE.html",
+    help="The page to write.",
+)
+@user_errors
+def viz_cmd(
+    crime: str | None, instrument: str | None, modality: str | None, state: str | None,
+    depth: int, with_states: bool, input_file: Path | None, seed: int, output: Path,
+) -> None:  # fmt: skip
+    """Write an interactive page of the graph, or of a focus, that works offline.
+
+    One self-contained HTML file (no network needed): search, filters by class, crime type,
+    instrument and modality, and a node's neighbourhood highlighted on click.
+    """
+    layout = Layout.default()
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"{output}: the page must be an .html file")
+    store = open_store(layout.store) if input_file is None else load_file(input_file)
+    sub = select(store, crime=crime, instrument=instrument, modality=modality, state=state,
+                 depth=depth, with_states=with_states)  # fmt: skip
+    if not sub.nodes:
+        raise InputError(f"{input_file or layout.store}: no node of a class lexgraph draws")
+    cite = citation_line(layout) if input_file is None else f"Data: {input_file.name}."
+    title = title_for(sub, depth=depth, with_states=with_states)
+    write_page(sub, output, title=title, citation=cite, seed=seed)
+    click.echo(f"wrote {output}: {len(sub.nodes)} nodes, {len(sub.edges)} edges")
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures, tables, briefs and the site (issue 6)
+
+
+def _out_option(help_text: str, required: bool = True) -> Callable[[F], F]:
+    return click.option(
+        "-o", "--output", "output", type=click.Path(path_type=Path), required=required,
+        help=help_text,
+    )  # fmt: skip
+
+
+def _one_of(**given: str | None) -> None:
+    """Require exactly one of the named options."""
+    if sum(v is not None for v in given.values()) != 1:
+        names = " or ".join(f"--{k}" for k in given)
+        raise InputError(f"give one of {names}")
+
+
+@main.group("figure")
+def figure_group() -> None:
+    """Static figures for briefs: SVG, PNG or PDF, as the -o suffix says."""
+
+
+@figure_group.command("network")
+@click.option("--crime", help="Crime type in focus: key or label.")
+@click.option("--instrument", help="Instrument in focus: key or label.")
+@click.option("--modality", help="Modality in focus: key or label.")
+@click.option("--state", help="State in focus: ISO code or name.")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True)
+@click.option("--max-nodes", type=click.IntRange(min=1), default=40, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the layout.")
+@_out_option("The figure file: .svg, .png or .pdf.")
+@user_errors
+def figure_network_cmd(
+    crime: str | None, instrument: str | None, modality: str | None, state: str | None,
+    depth: int, max_nodes: int, seed: int, output: Path,
+) -> None:  # fmt: skip
+    """A focus subgraph drawn with labels that do not overlap, and the citation."""
+    layout = Layout.default()
+    figure_format(output)
+    if not (crime or instrument or modality or state):
+        raise InputError("figure network: give --crime, --instrument, --modality or --state")
+    store = open_store(layout.store)
+    sub = select(store, crime=crime, instrument=instrument, modality=modality, state=state,
+                 depth=depth, max_nodes=max_nodes)  # fmt: skip
+    fig = network_figure(
+        sub, caption=caption_line(layout, store), title=network_title(sub, depth), seed=seed
+    )
+    click.echo(f"wrote {save_figure(fig, output)} ({len(sub.nodes)} nodes)")
+
+
+@figure_group.command("matrix")
+@click.option("--crime", help="Instrument x modality for this crime type.")
+@click.option("--region", help="State x instrument for this M49 region (m49-150 or a name).")
+@_out_option("The figure file: .svg, .png or .pdf.")
+@user_errors
+def figure_matrix_cmd(crime: str | None, region: str | None, output: Path) -> None:
+    """A heatmap: articles per modality for a crime type, or participation in a region."""
+    _one_of(crime=crime, region=region)
+    figure_format(output)
+    matrix = modality_matrix(crime) if crime else participation_matrix(str(region))
+    click.echo(f"wrote {save_figure(matrix_figure(matrix), output)}")
+
+
+@figure_group.command("timeline")
+@click.option("--state", help="A state's participation; without it, the instruments' dates.")
+@_out_option("The figure file: .svg, .png or .pdf.")
+@user_errors
+def figure_timeline_cmd(state: str | None, output: Path) -> None:
+    """A state's participation over time, or the instruments' adoption and entry into force."""
+    figure_format(output)
+    click.echo(f"wrote {save_figure(timeline_figure(timeline(state)), output)}")
+
+
+_TABLE_SUFFIXES = {".csv": "csv", ".md": "md", ".html": "html", ".htm": "html", ".tex": "latex"}
+
+
+def _emit_table(table: Any, fmt: str | None, output: Path | None) -> None:
+    chosen = fmt or (_TABLE_SUFFIXES.get(output.suffix.lower()) if output else None) or "csv"
+    text = render_table(table, chosen)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write: {exc.strerror}") from None
+    click.echo(f"wrote {output}")
+
+
+def _table_options(func: F) -> F:
+    func = _out_option("Write to this file (default: standard output).", required=False)(func)
+    return click.option(
+        "--format", "fmt", type=click.Choice(TABLE_FORMATS),
+        help="Default: from the -o suffix (.csv, .md, .html, .tex), else csv.",
+    )(func)  # fmt: skip
+
+
+@main.group("table")
+def table_group() -> None:
+    """The figures' views as tables (CSV, Markdown, HTML, LaTeX), each with the citation."""
+
+
+@table_group.command("matrix")
+@click.option("--crime", help="Instrument x modality for this crime type.")
+@click.option("--region", help="State x instrument for this M49 region (m49-150 or a name).")
+@_table_options
+@user_errors
+def table_matrix_cmd(
+    crime: str | None, region: str | None, fmt: str | None, output: Path | None
+) -> None:
+    """Articles per modality for a crime type, or participation in a region."""
+    _one_of(crime=crime, region=region)
+    matrix = modality_matrix(crime) if crime else participation_matrix(str(region))
+    _emit_table(matrix_table(matrix), fmt, output)
+
+
+@table_group.command("instruments")
+@click.option("--crime", help="Only the instruments covering this crime type, with articles.")
+@_table_options
+@user_errors
+def table_instruments_cmd(crime: str | None, fmt: str | None, output: Path | None) -> None:
+    """The instruments (covering a crime type, with their articles by modality)."""
+    _emit_table(instruments_table(crime), fmt, output)
+
+
+@table_group.command("parties")
+@click.option("--instrument", help="The records of this instrument.")
+@click.option("--state", help="The records of this state.")
+@click.option("--region", help="With --instrument: only the states of this M49 region.")
+@_table_options
+@user_errors
+def table_parties_cmd(
+    instrument: str | None, state: str | None, region: str | None, fmt: str | None,
+    output: Path | None,
+) -> None:  # fmt: skip
+    """Participation records, each with its date, source and the source's as-at date."""
+    _one_of(instrument=instrument, state=state)
+    _emit_table(parties_table(instrument, state, region), fmt, output)
+
+
+@main.command("brief")
+@click.option("--crime", required=True, help="Crime type: key or label.")
+@click.option("--region", help="Also count the parties among this M49 region's states.")
+@_out_option("The brief: .html (one page, figure inline) or .md (figure beside it).")
+@user_errors
+def brief_cmd(crime: str, region: str | None, output: Path) -> None:
+    """A printable one-page brief on a crime type, made only of what the graph holds."""
+    paths = write_brief(crime, output, region)
+    click.echo(f"wrote {', '.join(str(p) for p in paths)}")
+
+
+@main.command("site")
+@_out_option("The site's directory (default: build/site).", required=False)
+@user_errors
+def site_cmd(output: Path | None) -> None:
+    """A static site: an index and a page per instrument, crime type, modality and state."""
+    layout = Layout.default()
+    result = write_site(output or layout.build / "site", layout=layout)
+    click.echo(
+        f"wrote {result.pages} pages, {result.graphs} graphs and {result.queries} queries into "
+        f"{layout.relative(result.directory)}/ in {result.seconds:.1f} s"
+    )

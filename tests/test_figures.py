@@ -1,0 +1,165 @@
+"""Static figures: readable network drawings, heatmaps and timelines that cite the dataset."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from lexgraph.build import BuildResult
+from lexgraph.cli import main
+from lexgraph.errors import InputError
+from lexgraph.figures import (
+    figure_svg,
+    label_boxes,
+    matrix_figure,
+    network_figure,
+    save_figure,
+    timeline_figure,
+)
+from lexgraph.namespaces import ID
+from lexgraph.paths import Layout
+from lexgraph.subgraph import select
+from lexgraph.tables import caption_line, modality_matrix, participation_matrix, timeline
+
+HOSTILE = Path(__file__).parent / "data" / "views" / "hostile.ttl"
+
+
+@pytest.fixture(scope="module")
+def graph(built: tuple[Layout, BuildResult]) -> tuple[Layout, ox.Store]:
+    """The built graph, copied into memory for speed."""
+    layout, _ = built
+    store = ox.Store()
+    store.bulk_extend(ox.Store.read_only(str(layout.store)).quads_for_pattern(None, None, None))
+    return layout, store
+
+
+def _captions(fig: object) -> list[str]:
+    return [t.get_text() for t in fig.texts if t.get_gid() == "caption"]  # type: ignore[attr-defined]
+
+
+def test_network_labels_do_not_overlap_on_a_30_node_focus(
+    graph: tuple[Layout, ox.Store],
+) -> None:
+    """On a 30-node focus every node has a label and no two rendered label boxes overlap."""
+    layout, store = graph
+    sub = select(store, crime="trafficking-in-persons", depth=2, max_nodes=30)
+    assert len(sub.nodes) == 30
+    fig = network_figure(sub, caption=caption_line(layout, store))
+    fig.canvas.draw()
+    boxes = label_boxes(fig)
+    assert len(boxes) == 30
+    overlapping = [(a, b) for a, b in itertools.combinations(boxes, 2) if a.overlaps(b)]
+    assert overlapping == []
+
+
+def test_network_labels_stay_inside_the_figure(graph: tuple[Layout, ox.Store]) -> None:
+    """No label of a network drawing is cut off by the figure's edge."""
+    _, store = graph
+    fig = network_figure(select(store, instrument="untoc-tip-protocol"), caption="c")
+    fig.canvas.draw()
+    width, height = fig.canvas.get_width_height()
+    for box in label_boxes(fig):
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height
+
+
+def test_every_figure_carries_the_citation_line(graph: tuple[Layout, ox.Store]) -> None:
+    """Network, matrix and timeline figures each carry the dataset citation and date."""
+    layout, store = graph
+    caption = caption_line(layout, store)
+    figures = [
+        network_figure(select(store, crime="cybercrime"), caption=caption),
+        matrix_figure(modality_matrix("cybercrime", store=store, layout=layout)),
+        matrix_figure(participation_matrix("m49-155", store=store, layout=layout)),
+        timeline_figure(timeline("FRA", store=store, layout=layout)),
+    ]
+    for fig in figures:
+        assert any(caption in " ".join(text.split("\n")) for text in _captions(fig))
+
+
+def test_caption_names_the_version_and_date(graph: tuple[Layout, ox.Store]) -> None:
+    """The caption line cites the dataset's version and the data's date."""
+    layout, store = graph
+    caption = caption_line(layout, store)
+    assert "lexgraph 0.1.0" in caption
+    modified = next(
+        q.object.value
+        for q in store.quads_for_pattern(
+            ox.NamedNode(ID + "dataset/lexgraph"),
+            ox.NamedNode("http://purl.org/dc/terms/modified"),
+            None,
+        )
+    )
+    assert f"Data of {modified}" in caption
+
+
+@pytest.mark.parametrize("suffix", ["svg", "pdf", "png"])
+def test_saved_figures_are_byte_identical(
+    graph: tuple[Layout, ox.Store], tmp_path: Path, suffix: str
+) -> None:
+    """The same figure saved twice gives the same bytes (salted SVG ids, no dates)."""
+    layout, store = graph
+    matrix = modality_matrix("cybercrime", store=store, layout=layout)
+    first = save_figure(matrix_figure(matrix), tmp_path / f"a.{suffix}").read_bytes()
+    second = save_figure(matrix_figure(matrix), tmp_path / f"b.{suffix}").read_bytes()
+    assert first == second
+    assert b"CreationDate" not in first and b"<dc:date>" not in first
+
+
+def test_figure_svg_is_an_inline_svg_element(graph: tuple[Layout, ox.Store]) -> None:
+    """The inline form starts at the <svg> element, without XML prolog or doctype."""
+    layout, store = graph
+    svg = figure_svg(matrix_figure(modality_matrix("cybercrime", store=store, layout=layout)))
+    assert svg.startswith("<svg") and "<!DOCTYPE" not in svg
+
+
+def test_dollar_signs_in_labels_are_text_not_mathematics(
+    built: tuple[Layout, BuildResult], tmp_path: Path
+) -> None:
+    """Text with unbalanced ``$`` and ``^`` renders as written instead of failing."""
+    layout, _ = built
+    store = ox.Store()
+    store.load(path=str(HOSTILE), format=ox.RdfFormat.TURTLE, base_iri=ID)
+    fig = network_figure(select(store, crime="evil"), caption="costs $5 and $x_1^{2")
+    save_figure(fig, tmp_path / "hostile.svg")
+    assert _captions(fig) == ["costs $5 and $x_1^{2"]
+    matrix = modality_matrix("evil", store=store, layout=layout)
+    save_figure(matrix_figure(matrix), tmp_path / "matrix.png")
+
+
+def test_unsupported_suffix_is_an_input_error(
+    graph: tuple[Layout, ox.Store], tmp_path: Path
+) -> None:
+    """A figure file must end in .svg, .png or .pdf."""
+    layout, store = graph
+    fig = matrix_figure(modality_matrix("cybercrime", store=store, layout=layout))
+    with pytest.raises(InputError, match=r"\.svg, \.png or \.pdf"):
+        save_figure(fig, tmp_path / "figure.gif")
+
+
+def test_figure_command_writes_the_file(
+    built: tuple[Layout, BuildResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``lexgraph figure network`` writes an SVG of the focus and says how many nodes."""
+    layout, _ = built
+    monkeypatch.setenv("LEXGRAPH_ROOT", str(layout.root))
+    out = tmp_path / "net.svg"
+    result = CliRunner().invoke(
+        main, ["figure", "network", "--crime", "cybercrime", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text().lstrip().startswith("<?xml") and "nodes" in result.output
+
+
+def test_matrix_command_needs_a_crime_or_a_region(
+    built: tuple[Layout, BuildResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``lexgraph figure matrix`` without --crime or --region is a one-line error, exit 2."""
+    layout, _ = built
+    monkeypatch.setenv("LEXGRAPH_ROOT", str(layout.root))
+    result = CliRunner().invoke(main, ["figure", "matrix", "-o", str(tmp_path / "m.svg")])
+    assert result.exit_code == 2
+    assert "give one of --crime or --region" in result.output

@@ -1,0 +1,234 @@
+"""The static site: a page per entity, relative links that resolve, queries beside the pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pyoxigraph as ox
+import pytest
+
+from browser import WatchedPage, colours
+from lexgraph.build import BuildResult
+from lexgraph.errors import InputError
+from lexgraph.library import read_query
+from lexgraph.namespaces import ID, PREFIXES
+from lexgraph.paths import Layout
+from lexgraph.query import execute, substitutions
+from lexgraph.site import MARKER, _state_store, page_path, write_site
+from lexgraph.subgraph import Subgraph, select
+
+HOSTILE = Path(__file__).parent / "data" / "views" / "hostile.ttl"
+_LINK = re.compile(r"""(?:href|src)="([^"]*)\"""")
+
+
+@pytest.fixture(scope="module")
+def site(built: tuple[Layout, BuildResult], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the project's graph, written once for this module."""
+    layout, _ = built
+    out = tmp_path_factory.mktemp("site") / "site"
+    write_site(out, store=ox.Store.read_only(str(layout.store)), layout=layout)
+    return out
+
+
+def _hostile_store() -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(HOSTILE), format=ox.RdfFormat.TURTLE, base_iri=ID)
+    return store
+
+
+@pytest.fixture(scope="module")
+def hostile_site(
+    built: tuple[Layout, BuildResult], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The site of a tiny graph whose labels and sources try to break out of HTML."""
+    layout, _ = built
+    out = tmp_path_factory.mktemp("hostile") / "site"
+    write_site(out, store=_hostile_store(), layout=layout)
+    return out
+
+
+def _pages(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.html"))
+
+
+def _instances(store: ox.Store, cls: str) -> set[str]:
+    return {
+        q.subject.value
+        for q in store.quads_for_pattern(
+            None, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(PREFIXES["lex"] + cls)
+        )
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ID)
+    }
+
+
+def test_every_relative_link_resolves_to_a_file(site: Path) -> None:
+    """Each href and src that is not an http(s) URL names a file of the site."""
+    broken = []
+    for page in _pages(site):
+        for link in _LINK.findall(page.read_text(encoding="utf-8")):
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https") or link.startswith("#"):
+                continue
+            assert not parts.scheme and not link.startswith("/"), (page, link)
+            if not (page.parent / unquote(parts.path)).resolve().is_file():
+                broken.append((page.relative_to(site).as_posix(), link))
+    assert broken == []
+
+
+def test_there_is_a_page_per_instrument_crime_type_modality_and_state(
+    built: tuple[Layout, BuildResult], site: Path
+) -> None:
+    """The site has one page for each instrument, crime type, modality and State."""
+    layout, _ = built
+    store = ox.Store.read_only(str(layout.store))
+    for folder, cls in (
+        ("instrument", "Instrument"),
+        ("crime", "CrimeType"),
+        ("modality", "CooperationModality"),
+        ("state", "State"),
+    ):
+        expected = {page_path(iri[len(ID) :]) for iri in _instances(store, cls)}
+        found = {
+            p.relative_to(site).as_posix()
+            for p in (site / folder).glob("*.html")
+            if not p.name.endswith(".graph.html")
+        }
+        assert found == expected, folder
+
+
+def test_each_page_links_the_query_files_that_produced_it(site: Path) -> None:
+    """Every entity page links at least one .rq file of the site, and each of them parses."""
+    for folder in ("instrument", "crime", "modality", "state"):
+        for page in (site / folder).glob("*.html"):
+            if page.name.endswith(".graph.html"):
+                continue
+            links = [x for x in _LINK.findall(page.read_text()) if x.endswith(".rq")]
+            assert links, page
+    for query in (site / "queries").glob("*.rq"):
+        assert read_query(query).summary
+
+
+def test_a_pages_rows_are_those_of_its_query_file(
+    built: tuple[Layout, BuildResult], site: Path
+) -> None:
+    """The UNTOC page lists as many participation records as its .rq file returns for it."""
+    layout, _ = built
+    store = ox.Store.read_only(str(layout.store))
+    question = read_query(site / "queries" / "participation-of-instrument.rq")
+    rows = execute(store, question.text, substitutions(store, question, {"instrument": "untoc"}))
+    records = {row["record"] for row in rows.values()}
+    page = (site / "instrument" / "untoc.html").read_text()
+    section = page.split("<h2>Participation records</h2>", 1)[1].split("<h2>", 1)[0]
+    assert section.count("<tr>") - 1 == len(records)
+
+
+def test_each_page_embeds_its_neighbourhood_graph(site: Path) -> None:
+    """An entity page frames its sibling .graph.html, whose big scripts are shared assets."""
+    page = (site / "crime" / "cybercrime.html").read_text()
+    assert '<iframe class="graph" src="cybercrime.graph.html"' in page
+    graph = site / "crime" / "cybercrime.graph.html"
+    assert graph.stat().st_size < 200_000
+    assert 'src="../assets/' in graph.read_text()
+
+
+def test_pages_escape_hostile_labels(hostile_site: Path) -> None:
+    """Markup in labels, headings and definitions is text on every page and graph."""
+    for page in _pages(hostile_site):
+        text = page.read_text()
+        for raw in ("<img src=x", "<script>alert", "<b>bold", "<svg onload", "<i>heading"):
+            assert raw not in text, (page, raw)
+
+
+def test_only_http_sources_become_links(hostile_site: Path) -> None:
+    """A ``javascript:`` source is shown as text, never as a link."""
+    page = (hostile_site / "instrument" / "evil-convention.html").read_text()
+    assert "javascript:alert(4)" in page and 'href="javascript' not in page
+
+
+def test_writing_twice_gives_the_same_bytes(
+    built: tuple[Layout, BuildResult], tmp_path: Path
+) -> None:
+    """Two sites of the same graph are byte-identical, file for file."""
+    layout, _ = built
+    first = write_site(tmp_path / "a", store=_hostile_store(), layout=layout).directory
+    second = write_site(tmp_path / "b", store=_hostile_store(), layout=layout).directory
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+
+
+def test_a_new_site_replaces_the_previous_one(
+    built: tuple[Layout, BuildResult], tmp_path: Path
+) -> None:
+    """Writing again into the same directory leaves no file of the previous site behind."""
+    layout, _ = built
+    out = tmp_path / "site"
+    write_site(out, store=_hostile_store(), layout=layout)
+    (out / "stale.html").write_text("old")
+    write_site(out, store=_hostile_store(), layout=layout)
+    assert not (out / "stale.html").exists() and (out / MARKER).is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_directory_that_is_not_a_site_is_left_alone(
+    built: tuple[Layout, BuildResult], tmp_path: Path
+) -> None:
+    """The site is not written over a non-empty directory that lexgraph did not write."""
+    layout, _ = built
+    (tmp_path / "notes.txt").write_text("keep me")
+    with pytest.raises(InputError, match="is not a site lexgraph wrote"):
+        write_site(tmp_path, store=_hostile_store(), layout=layout)
+    assert (tmp_path / "notes.txt").read_text() == "keep me"
+
+
+def test_the_graph_writer_can_be_replaced(
+    built: tuple[Layout, BuildResult], tmp_path: Path
+) -> None:
+    """Each neighbourhood graph is written by one function, which a caller may replace."""
+    layout, _ = built
+    seen: list[int] = []
+
+    def stub(subgraph: Subgraph, path: Path, title: str, citation: str) -> None:
+        seen.append(len(subgraph.nodes))
+        path.write_text("<!DOCTYPE html><title>graph</title>")
+
+    result = write_site(tmp_path / "s", store=_hostile_store(), layout=layout, graph_writer=stub)
+    assert len(seen) == result.graphs > 0
+
+
+def test_a_states_selection_without_other_states_records_is_the_same(
+    built: tuple[Layout, BuildResult],
+) -> None:
+    """Selecting a state from the graph with only its own records gives the full selection."""
+    layout, _ = built
+    full = ox.Store()
+    full.bulk_extend(ox.Store.read_only(str(layout.store)).quads_for_pattern(None, None, None))
+    expected = select(full, state="FRA", depth=1)
+    by_state, taken = _state_store(full)
+    assert taken > 0
+    full.extend(by_state[ID + "state/FRA"])
+    assert select(full, state="FRA", depth=1) == expected
+
+
+def test_index_loads_offline_without_console_errors(site: Path, watched_page: WatchedPage) -> None:
+    """In headless Chromium the index makes no network request and logs no error."""
+    watched_page.open(site / "index.html", ready="ul.columns a")
+    assert watched_page.blocked == [] and watched_page.errors == []
+
+
+@pytest.mark.parametrize("page", ["instrument/untoc-tip-protocol.html", "state/FRA.html"])
+def test_entity_page_draws_its_graph_offline(
+    site: Path, watched_page: WatchedPage, page: str
+) -> None:
+    """A page and its framed graph load from file:// with no request off the machine, no
+    console error, and the graph draws something."""
+    watched_page.open(site / page, ready="iframe.graph")
+    frame = watched_page.page.locator("iframe.graph")
+    frame.scroll_into_view_if_needed()
+    watched_page.page.frame_locator("iframe.graph").locator("body[data-ready]").wait_for(
+        state="attached", timeout=30_000
+    )
+    assert watched_page.blocked == [] and watched_page.errors == []
+    assert colours(frame.screenshot(), enough=16) >= 16
