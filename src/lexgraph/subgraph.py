@@ -229,6 +229,29 @@ def _all_edges(store: ox.Store, with_states: bool) -> list[Edge]:
     return sorted(edges, key=lambda e: (e.source, e.target, e.label))
 
 
+@dataclass
+class _Index:
+    store: ox.Store
+    size: int
+    edges: dict[bool, list[Edge]]
+    kinds: dict[str, str | None]
+
+
+#: The edges and node kinds of the last store seen, so that a site's hundreds of views do not
+#: each walk the whole graph again. It holds that one store (pyoxigraph stores cannot be
+#: referenced weakly) and is rebuilt when another store, or a changed one, comes.
+_LAST: list[_Index] = []
+
+
+def _index(store: ox.Store, with_states: bool) -> tuple[list[Edge], dict[str, str | None]]:
+    if not _LAST or _LAST[0].store is not store or _LAST[0].size != len(store):
+        _LAST[:] = [_Index(store, len(store), {}, {})]
+    index = _LAST[0]
+    if with_states not in index.edges:
+        index.edges[with_states] = _all_edges(store, with_states)
+    return index.edges[with_states], index.kinds
+
+
 def select(
     store: ox.Store,
     *,
@@ -254,8 +277,7 @@ def select(
             focus.append(resolve_keyed(store, kind, value).value)
     if state:
         focus.append(resolve_state(store, state).value)
-    edges = _all_edges(store, with_states or bool(state))
-    kinds: dict[str, str | None] = {}
+    edges, kinds = _index(store, with_states or bool(state))
 
     def drawn(iri: str) -> bool:
         if iri not in kinds:
