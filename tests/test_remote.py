@@ -311,3 +311,13 @@ def test_query_page_needs_no_network(endpoint: str) -> None:
         with urllib.request.urlopen(f"{base}/{asset}", timeout=10) as response:
             assert response.status == 200
             assert len(response.read()) > 10_000
+
+
+def test_bad_iri_in_an_answer_is_reported(stub: Stub) -> None:
+    """An answer whose IRI is not an IRI is a clear error, not a traceback."""
+    body = json.dumps(
+        {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "value": "a b"}}]}}
+    ).encode()
+    stub.answers = [(200, JSON_HEADERS, body, 0)]
+    with pytest.raises(RemoteError, match="malformed"):
+        Endpoint(stub.url).query("SELECT ?x WHERE { ?x ?p ?o }")

@@ -4,7 +4,8 @@ Outputs are written into a fresh generation directory ``build/.gen/<id>/``; only
 them are complete does the symlink ``build/current`` switch to it, in one rename. The files
 ``build/lexgraph.{trig,ttl,nt,jsonld}`` and ``build/store`` are fixed symlinks through
 ``current``, so readers see the old build or the new one, never a mixture, and a failed or
-killed build leaves the previous outputs as they were.
+killed build leaves the previous outputs as they were. The next build removes what a killed
+one left behind: its generation directory and its temporary symlinks.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -25,12 +27,14 @@ from . import __version__
 from .errors import BuildError, ValidationFailed
 from .inference import INFERRED_GRAPH, infer
 from .namespaces import PREFIXES
-from .paths import Layout
+from .paths import SOURCE_DIRS, Layout
 from .progress import Progress
-from .sources import graph_name, parse_data, read_source
+from .sources import check_directories, graph_name, parse_data, read_source
 from .validate import Finding, load_shapes, run_checks, run_shacl, to_rdflib
 
 OUTPUTS = ("lexgraph.trig", "lexgraph.ttl", "lexgraph.nt", "lexgraph.jsonld", "store")
+#: The temporary symlinks of :func:`_link`: ``.<name>.<pid>.tmp``.
+_TMP_LINK = re.compile(r"^\.(?:current|lexgraph\.[a-z]+|store)\.(\d+)\.tmp$")
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,10 @@ def load(layout: Layout, progress: Progress | None = None, extra_steps: int = 0)
     """Parse every source file of ``layout`` into a store and add the inferred graph.
 
     ``progress`` counts one step per file plus ``extra_steps`` that the caller takes after.
-    The dataset's digest is a SHA-256 over the files' paths and bytes, read once.
+    The dataset's digest is a SHA-256 over the files' paths and bytes, read once. A file of
+    a source directory that looks like RDF but is not read (RDF/XML...) is an error.
     """
+    check_directories((layout.root / name for name in SOURCE_DIRS), layout.relative)
     store = ox.Store()
     files = layout.source_files()
     if progress:
@@ -134,11 +140,26 @@ def _switch(build: Path, generation: Path) -> None:
             _link(link, f"current/{name}")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
 def _prune(build: Path, keep: Path) -> None:
+    """Remove every generation but ``keep``, and the temporary links of killed builds."""
     generations = build / ".gen"
     for old in generations.iterdir() if generations.is_dir() else ():
         if old.resolve() != keep.resolve():
             shutil.rmtree(old, ignore_errors=True)
+    for entry in build.iterdir():
+        match = _TMP_LINK.match(entry.name)
+        if match and entry.is_symlink() and not _alive(int(match.group(1))):
+            entry.unlink(missing_ok=True)
 
 
 def build(
@@ -165,10 +186,16 @@ def build(
                 f"{layout.relative(layout.build)}/ are untouched"
             )
         progress.advance("writing outputs")
-        (layout.build / ".gen").mkdir(parents=True, exist_ok=True)
-        generation = Path(
-            tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=layout.build / ".gen")
-        )
+        where = layout.relative(layout.build)
+        try:
+            (layout.build / ".gen").mkdir(parents=True, exist_ok=True)
+            generation = Path(
+                tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=layout.build / ".gen")
+            )
+        except OSError as exc:
+            raise BuildError(
+                f"cannot write {where}/: {exc.strerror or exc} (previous outputs are untouched)"
+            ) from exc
         try:
             quads, triples = _write_outputs(generation, dataset.store)
             info = {
@@ -183,10 +210,10 @@ def build(
             progress.advance("switching to the new build")
             _switch(layout.build, generation)
         except OSError as exc:
-            shutil.rmtree(generation, ignore_errors=True)
+            if (layout.build / "current").resolve() != generation.resolve():
+                shutil.rmtree(generation, ignore_errors=True)
             raise BuildError(
-                f"cannot write {layout.relative(layout.build)}/: {exc.strerror} "
-                "(previous outputs are untouched)"
+                f"cannot write {where}/: {exc.strerror or exc} (previous outputs are untouched)"
             ) from exc
         _prune(layout.build, generation)
     finally:

@@ -46,6 +46,8 @@ USER_AGENT = f"lexgraph/{__version__} (+https://w3id.org/lexgraph; SPARQLWrapper
 #: Longest GET URL sent; longer queries go by POST (Oxigraph allows 8 KB of headers).
 MAX_GET_BYTES = 2000
 DEFAULT_TIMEOUT_S = 60.0
+#: Largest answer read from an endpoint; a bigger one is refused, not read into memory.
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
 #: Times a 429 or 503 answer is retried, and the longest wait accepted between tries.
 RETRIES = 3
 MAX_RETRY_AFTER_S = 60.0
@@ -178,13 +180,13 @@ def parse_json_results(body: bytes, content_type: str, where: str) -> Result:
         raise RemoteError(f"{where}: the answer is JSON but not SPARQL results (no 'head')")
     if "boolean" in doc:
         return Result(boolean=bool(doc["boolean"]))
-    try:
+    try:  # a bad IRI or language tag from a hostile endpoint raises ValueError in pyoxigraph
         variables = tuple(doc["head"].get("vars", []))
         rows = tuple(
             tuple(_term(row[v], where) if v in row else None for v in variables)
             for row in doc["results"]["bindings"]
         )
-    except (KeyError, TypeError, AttributeError) as exc:
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise RemoteError(f"{where}: malformed SPARQL JSON results ({exc!r})") from None
     return Result(variables=variables, rows=rows)
 
@@ -289,7 +291,12 @@ class Endpoint:
         for attempt in range(self.retries + 1):
             try:
                 response = sparql.query().response
-                body = response.read()
+                body = response.read(MAX_ANSWER_BYTES + 1)
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise RemoteError(
+                        f"{where}: {self.url} answered more than {MAX_ANSWER_BYTES} bytes; "
+                        "add a LIMIT to the query"
+                    )
                 content_type = response.headers.get("Content-Type", "")
                 break
             except urllib.error.HTTPError as exc:

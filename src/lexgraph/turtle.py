@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
+from .errors import InputError
 from .namespaces import ID, PREFIXES
 
 Term = URIRef | Literal
@@ -82,17 +83,35 @@ def render(header: str, blocks: Iterable[Block], prefixes: Sequence[str]) -> str
 
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename, so a failure or a
-    kill leaves either the old file or the new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    kill leaves either the old file or the new one, never a part.
+
+    Raises :class:`~lexgraph.errors.InputError` naming the file if it cannot be written (a
+    read-only or full disk, a file where a directory should be).
+    """
+    write_files_atomically({path: text})
+
+
+def write_files_atomically(documents: Mapping[Path, str]) -> None:
+    """Write several files so that an error changes none of them: every text is written and
+    synced to a temporary file beside its target first, and only then renamed into place."""
+    temporary: dict[Path, Path] = {}
+    target = next(iter(documents), None)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for target, text in documents.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            temporary[target] = Path(name)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for target, tmp in temporary.items():
+            os.replace(tmp, target)
+    except BaseException as exc:
+        for tmp in temporary.values():
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write {target}: {exc.strerror or exc}") from exc
         raise
 
 

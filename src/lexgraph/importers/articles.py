@@ -13,17 +13,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from ..errors import InputError
 from ..namespaces import LEX, PREFIXES, instance
-from ..turtle import Block, Term, render, write_atomically
+from ..turtle import Block, Term, render, write_files_atomically
 from . import read_csv
 
 #: The snapshot of laws-markdown the CSV was extracted from (HEAD of 10 May 2017).
 LAWS_MARKDOWN = "https://github.com/statengeneraal/laws-markdown/blob/91556a80a2/"
 COLUMNS = ("instrument_key", "english_title", "source_path", "division", "article", "heading")
 ARTICLE_NUMBER = re.compile(r"^([0-9]+|[IVXLC]+)( (bis|ter|quater|quinquies))?(\([0-9a-z]+\))*$")
+#: An instrument key: it names the output file and the instrument's IRI.
+INSTRUMENT_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 SOURCE = PREFIXES["dcterms"] + "source"
@@ -70,6 +73,10 @@ def read_articles(path: Path) -> list[Article]:
         where = f"{path}:{line}"
         if not key:
             raise InputError(f"{where}: empty instrument_key")
+        if not INSTRUMENT_KEY.match(key):
+            raise InputError(
+                f"{where}: instrument_key {key!r} is not letters, digits, '.', '_' and '-'"
+            )
         if not ARTICLE_NUMBER.match(number):
             raise InputError(
                 f"{where}: article number {number!r} is not of the form 18, XXI, 14 bis"
@@ -80,6 +87,12 @@ def read_articles(path: Path) -> list[Article]:
         source_path = (row["source_path"] or "").strip()
         if not source_path:
             raise InputError(f"{where}: empty source_path")
+        try:
+            ox.NamedNode(LAWS_MARKDOWN + source_path)
+        except ValueError as exc:
+            raise InputError(
+                f"{where}: source_path {source_path!r} is not an IRI path: {exc}"
+            ) from None
         articles.append(
             Article(
                 instrument=key.lower(),
@@ -136,6 +149,5 @@ def import_articles(
         documents[out_dir / f"{key}.ttl"] = render(
             header, (_block(a) for a in rows), ("lex", "rdfs", "dcterms")
         )
-    for path, text in documents.items():
-        write_atomically(path, text)
+    write_files_atomically(documents)
     return sorted(documents)

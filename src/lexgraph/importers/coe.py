@@ -40,6 +40,7 @@ the page from a browser and import the file with ``--source URL``.
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import re
 import urllib.error
 import urllib.request
@@ -53,6 +54,7 @@ from .. import __version__
 from ..errors import InputError
 from ..namespaces import LEX
 from ..paths import Layout
+from . import MAX_INPUT_BYTES, read_text
 from .participation import ParticipantNames, Record, StatusList, write_participation
 from .records import Imported, check_url, instrument_graph, require_instrument
 
@@ -63,6 +65,8 @@ CHART_URL = (
 USER_AGENT = f"lexgraph/{__version__} (participation importer; https://w3id.org/lexgraph/)"
 #: Seconds to wait for the chart page.
 TIMEOUT_S = 30
+#: Widest ``colspan`` honoured; a chart's cells span a few columns at most.
+MAX_COLSPAN = 50
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _MARKERS = {"a", "s", "su", "r"}
 _COLUMNS = {
@@ -105,9 +109,10 @@ class _ChartParser(HTMLParser):
         elif tag in ("td", "th") and self._row is not None:
             self._close_cell()
             self._cell = []
-            span = dict(attrs).get("colspan") or "1"
+            span = (dict(attrs).get("colspan") or "1").strip()
             # Pad a spanning cell with empty ones so later columns keep their positions.
-            self._row.cells.extend([""] * (int(span) - 1 if span.isdigit() else 0))
+            width = min(int(span), MAX_COLSPAN) if span.isascii() and span.isdigit() else 1
+            self._row.cells.extend([""] * max(width - 1, 0))
         elif tag == "br" and self._cell is not None:
             self._cell.append(" ")
 
@@ -305,7 +310,7 @@ def fetch(url: str, timeout_s: float = TIMEOUT_S) -> str:
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             charset = response.headers.get_content_charset() or "utf-8"
-            return bytes(response.read()).decode(charset, errors="replace")
+            data = bytes(response.read(MAX_INPUT_BYTES + 1))
     except urllib.error.HTTPError as exc:
         raise InputError(f"{url}: HTTP error {exc.code} {exc.reason}") from exc
     except urllib.error.URLError as exc:
@@ -315,6 +320,14 @@ def fetch(url: str, timeout_s: float = TIMEOUT_S) -> str:
         ) from exc
     except TimeoutError as exc:
         raise InputError(f"{url}: no answer within {timeout_s:g} s") from exc
+    except (OSError, http.client.HTTPException) as exc:  # reset, cut short
+        raise InputError(f"{url}: no complete answer ({exc!r})") from exc
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"{url}: more than {MAX_INPUT_BYTES} bytes")
+    try:
+        return data.decode(charset, errors="replace")
+    except LookupError as exc:
+        raise InputError(f"{url}: unknown charset {charset!r}") from exc
 
 
 def _read(location: str) -> tuple[str, str]:
@@ -322,10 +335,7 @@ def _read(location: str) -> tuple[str, str]:
     if re.match(r"https?://", location):
         return fetch(location), location
     path = Path(location)
-    try:
-        return path.read_text(encoding="utf-8"), str(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read as UTF-8 text: {exc}") from exc
+    return read_text(path, encoding="utf-8"), str(path)
 
 
 def import_coe(

@@ -15,7 +15,7 @@ from rdflib import Literal, URIRef
 
 from ..errors import InputError
 from ..namespaces import LEX, PREFIXES, instance
-from ..turtle import Block, Term, render, write_atomically
+from ..turtle import Block, Term, render, write_files_atomically
 from . import read_csv
 
 #: The snapshot the shared copy was taken from (datasets/country-codes, 15 May 2026).
@@ -72,7 +72,13 @@ def read_states(path: Path) -> tuple[list[Block], list[Block]]:
     states: list[Block] = []
     regions: dict[str, Block] = {}
     seen: set[str] = set()
-    for line, row in enumerate(reader, start=2):
+    for row in reader:
+        line = reader.line_num
+        if None in row or None in row.values():
+            raise InputError(
+                f"{path}:{line}: has {'more' if None in row else 'fewer'} fields than the "
+                f"header's {len(reader.fieldnames or [])}"
+            )
         alpha3 = (row["ISO3166-1-Alpha-3"] or "").strip()
         if not re.fullmatch(r"[A-Z]{3}", alpha3):
             raise InputError(f"{path}:{line}: ISO3166-1-Alpha-3 {alpha3!r} is not three capitals")
@@ -104,6 +110,8 @@ def read_states(path: Path) -> tuple[list[Block], list[Block]]:
                 _code(row.get(f"{level} Code") or ""),
                 (row.get(f"{level} Name") or "").strip(),
             )
+            if code and not code.isdecimal():
+                raise InputError(f"{path}:{line}: {level} Code {code!r} is not an M49 number")
             if code and name:
                 regions.setdefault(code, _region(code, name, chain[-1] if chain else None))
                 chain.append(code)
@@ -146,6 +154,5 @@ def import_countries(csv_path: Path, out_dir: Path) -> list[Path]:
             ("lex", "skos", "dcterms"),
         ),
     }
-    for path, text in documents.items():
-        write_atomically(path, text)
+    write_files_atomically(documents)
     return sorted(documents)

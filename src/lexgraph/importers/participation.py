@@ -31,6 +31,7 @@ from rdflib import Literal, URIRef
 from ..errors import InputError
 from ..namespaces import ID, LEX, PREFIXES, instance
 from ..turtle import Block, Term, render, write_atomically
+from . import parse_turtle
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 XSD = PREFIXES["xsd"]
@@ -218,7 +219,7 @@ class ParticipantNames:
         for name in NAME_FILES:
             path = root / name
             if path.is_file():
-                graph.parse(path, format="turtle")
+                parse_turtle(graph, path)
         skos = PREFIXES["skos"]
         table: dict[str, str] = {}
         for prop in ("hiddenLabel", "altLabel", "prefLabel"):  # prefLabel wins a clash

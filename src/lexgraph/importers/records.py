@@ -31,13 +31,14 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib import Literal, URIRef
 
 from ..errors import InputError
 from ..namespaces import LEX, instance
 from ..paths import Layout
-from . import read_csv
+from . import parse_turtle, read_csv
 from .participation import ACT_KINDS, ParticipantNames, Record, write_participation
 
 COLUMNS = (
@@ -86,7 +87,7 @@ def instrument_graph(root: Path) -> rdflib.Graph:
     """Return the hand-edited instrument files of the project at ``root`` as one graph."""
     graph = rdflib.Graph()
     for path in sorted((root / "graph" / "instruments").glob("*.ttl")):
-        graph.parse(path, format="turtle")
+        parse_turtle(graph, path)
     return graph
 
 
@@ -121,6 +122,8 @@ def parse_as_at(value: str, where: str) -> str:
     >>> parse_as_at("2019-05", "f.csv:2")
     '2019-05'
     """
+    if re.fullmatch(r"\d{4}(-\d{2})?", value) and value.startswith("0000"):
+        raise InputError(f"{where}: source_as_at {value!r} has no year 0")
     if re.fullmatch(r"\d{4}", value):
         return value
     if re.fullmatch(r"\d{4}-\d{2}", value):
@@ -144,8 +147,17 @@ def act_after_as_at(date: dt.date, as_at: str) -> bool:
 
 def check_url(value: str, where: str, column: str = "source_url") -> str:
     """Return ``value`` if it is an absolute http(s) URL that can be written as an IRI."""
-    parts = urllib.parse.urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or _NOT_IN_IRI.search(value):
+    try:
+        parts = urllib.parse.urlsplit(value)
+        ox.NamedNode(value)  # the build's own notion of an IRI
+    except ValueError:  # urlsplit: a bad IPv6 host; NamedNode: a bad IRI
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or _NOT_IN_IRI.search(value)
+    ):
         raise InputError(f"{where}: {column} {value!r} is not an http(s) URL without spaces")
     return value
 

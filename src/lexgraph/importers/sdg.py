@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib import Literal, URIRef
 
 from ..errors import InputError
 from ..namespaces import PREFIXES
 from ..turtle import Block, Term, render, write_atomically
+from . import MAX_INPUT_BYTES
 
 SOURCE = (
     "https://github.com/UNStats/LOD4Stats/blob/0ae578bacb/sdg-data/"
@@ -77,15 +79,38 @@ def _pairs(graph: rdflib.Graph, node: URIRef, chosen: set[URIRef]) -> Iterable[t
     yield PREFIXES["dcterms"] + "source", URIRef(SOURCE)
 
 
+def _checked(block: Block, where: Path) -> Block:
+    """Return ``block`` if it can be written as Turtle; rdflib's parser lets through IRIs with
+    spaces and lone surrogates (``"\\uD800"``) that the build's parser would refuse."""
+    for term in (URIRef(block.subject), *(o for _, o in block.pairs)):
+        try:
+            if isinstance(term, URIRef):
+                ox.NamedNode(str(term))
+            else:
+                str(term).encode("utf-8")
+        except (ValueError, UnicodeEncodeError) as exc:
+            raise InputError(f"{where}: <{block.subject}>: cannot write {term!r}: {exc}") from None
+    return block
+
+
 def import_sdg(kos_path: Path, out_dir: Path) -> list[Path]:
     """Write ``sdg.ttl`` into ``out_dir`` from the KOS Turtle file."""
     graph = rdflib.Graph()
     try:
+        if kos_path.stat().st_size > MAX_INPUT_BYTES:
+            raise InputError(f"{kos_path}: more than {MAX_INPUT_BYTES} bytes")
         graph.parse(kos_path, format="turtle")
+    except InputError:
+        raise
     except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
         raise InputError(f"{kos_path}: cannot parse the SDG KOS: {exc}") from exc
-    chosen = _selected(graph)
-    blocks = [Block(str(n), list(_pairs(graph, n, set(chosen)))) for n in chosen]
+    try:
+        chosen = _selected(graph)
+    except InputError as exc:
+        raise InputError(f"{kos_path}: {exc}") from None
+    blocks = [
+        _checked(Block(str(n), list(_pairs(graph, n, set(chosen)))), kos_path) for n in chosen
+    ]
     header = (
         f"SDG goals, targets {', '.join(TARGETS)} and their indicators (EN, FR, ES).\n"
         f"Source: the UN SDG KOS, {SOURCE}.\nRequired citation: {CITATION}\n"

@@ -37,6 +37,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import http.client
 import io
 import re
 import textwrap
@@ -60,6 +61,7 @@ from .participation import (
     normalise_name,
     write_participation,
 )
+from .records import check_url
 
 #: Source tag of every record this importer writes (``id/participation/.../untc``).
 TAG = "untc"
@@ -300,8 +302,8 @@ def fetch(url: str, timeout: float = TIMEOUT) -> str:
             f"{url}: cannot fetch ({exc.reason}); check the address and the connection, or "
             "save the page and give the file"
         ) from exc
-    except (TimeoutError, OSError) as exc:
-        raise InputError(f"{url}: no complete answer within {timeout:g} s ({exc})") from exc
+    except (TimeoutError, OSError, http.client.HTTPException) as exc:
+        raise InputError(f"{url}: no complete answer within {timeout:g} s ({exc!r})") from exc
     if len(data) > MAX_BYTES:
         raise InputError(f"{url}: more than {MAX_BYTES} bytes")
     try:
@@ -612,6 +614,7 @@ def import_untc(
     cited = source or (
         table if "://" in table else status_page_url(ref or target.untc_reference or "")
     )
+    check_url(cited, "--source" if source else table, "URL")  # it is written as an IRI
     read, _ = read_table(table, timeout)
     date = as_at or read.as_at
     if date is None:

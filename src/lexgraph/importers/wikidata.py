@@ -21,6 +21,10 @@ every record cites the item's page (``https://www.wikidata.org/wiki/Q...``) as
 
 The query goes through SPARQLWrapper by POST, asks for SPARQL JSON results explicitly, has a
 timeout, and sends a descriptive User-Agent, as the Wikidata Query Service's policy requires.
+The answer is read as JSON here, at most :data:`MAX_ANSWER_BYTES`, never by SPARQLWrapper's
+``convert()``: that picks a parser by the Content-Type the server sends, and would hand an
+``application/rdf+xml`` answer to rdflib's RDF/XML parser or an ``application/ld+json`` one to
+rdflib's JSON-LD parser, which fetches remote contexts.
 The SPARQL protocol has no parameter binding, so the item's IRI is written into the query; it
 is first checked to be ``wd:Q<digits>``, so it cannot change the query's shape.
 """
@@ -28,6 +32,8 @@ is first checked to be ``wd:Q<digits>``, so it cannot change the query's shape.
 from __future__ import annotations
 
 import datetime as dt
+import http.client
+import json
 import re
 import urllib.error
 from pathlib import Path
@@ -42,6 +48,7 @@ from .. import __version__
 from ..errors import InputError
 from ..namespaces import PREFIXES
 from ..paths import Layout
+from . import parse_turtle
 from .participation import Record, participant_key, write_participation
 from .records import Imported, instrument_graph, require_instrument
 
@@ -52,6 +59,8 @@ USER_AGENT = (
 )
 #: Seconds the endpoint may take to answer.
 TIMEOUT_S = 60
+#: Largest answer read from the endpoint, in bytes.
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
 WD = PREFIXES["wd"]
 ITEM_PAGE = "https://www.wikidata.org/wiki/"
 #: Wikidata's ``timePrecision`` for a date given to the day.
@@ -125,7 +134,7 @@ def aligned_participants(root: Path) -> dict[str, str]:
     graph = rdflib.Graph()
     for name in ALIGNED_FILES:
         if (root / name).is_file():
-            graph.parse(root / name, format="turtle")
+            parse_turtle(graph, root / name)
     return {
         str(o)[len(WD) :]: str(s)
         for s, o in graph.subject_objects(URIRef(PREFIXES["owl"] + "sameAs"))
@@ -133,34 +142,72 @@ def aligned_participants(root: Path) -> dict[str, str]:
     }
 
 
-def run_query(item: str, endpoint: str, timeout_s: int = TIMEOUT_S) -> list[dict[str, Any]]:
-    """Ask ``endpoint`` for the item's signatories and parties; return the result bindings."""
-    if not re.fullmatch(r"Q[0-9]+", item):
-        raise InputError(f"{item!r} is not a Wikidata item id (Q and digits)")
+def _post(query: str, endpoint: str, timeout_s: int) -> tuple[bytes, str]:
+    """Send ``query`` to ``endpoint``; return the answer's bytes and its Content-Type."""
     sparql = SPARQLWrapper(endpoint, agent=USER_AGENT)
     sparql.setMethod(POST)
     sparql.setReturnFormat(JSON)
     sparql.setOnlyConneg(True)  # JSON by the Accept header only, no endpoint-specific params
     sparql.setTimeout(timeout_s)
-    sparql.setQuery(QUERY.replace("<ITEM>", f"<{WD}{item}>"))
+    sparql.setQuery(query)
     try:
-        result = sparql.query().convert()
+        response = sparql.query().response
+        body = bytes(response.read(MAX_ANSWER_BYTES + 1))
+        content_type = str(response.headers.get("Content-Type", ""))
     except urllib.error.HTTPError as exc:
         raise InputError(f"{endpoint}: HTTP {exc.code}: {exc.reason}") from exc
     except SPARQLWrapperException as exc:
         code = _HTTP_CODES.get(type(exc).__name__, "error")
-        first = str(exc).strip().splitlines()[0]
+        first = (str(exc).strip().splitlines() or [""])[0]
         raise InputError(f"{endpoint}: HTTP {code}: {first}") from exc
     except urllib.error.URLError as exc:
         raise InputError(f"{endpoint}: cannot reach the endpoint ({exc.reason})") from exc
-    except (TimeoutError, OSError) as exc:
-        raise InputError(f"{endpoint}: no answer ({exc})") from exc
+    except (TimeoutError, OSError, http.client.HTTPException) as exc:
+        raise InputError(f"{endpoint}: no answer ({exc!r})") from exc
     except ValueError as exc:
-        raise InputError(f"{endpoint}: the answer is not SPARQL JSON results ({exc})") from exc
-    bindings = result.get("results", {}).get("bindings") if isinstance(result, dict) else None
+        raise InputError(f"{endpoint}: not a usable endpoint URL ({exc})") from exc
+    if len(body) > MAX_ANSWER_BYTES:
+        raise InputError(f"{endpoint}: the answer is over {MAX_ANSWER_BYTES} bytes")
+    return body, content_type
+
+
+def parse_answer(body: bytes, content_type: str, endpoint: str) -> list[dict[str, Any]]:
+    """Return the bindings of a SPARQL JSON results answer; raise naming what is wrong.
+
+    >>> parse_answer(b'{"results": {"bindings": [{"act": {"value": "signature"}}]}}', "", "e")
+    [{'act': {'value': 'signature'}}]
+    """
+    media = content_type.partition(";")[0].strip().lower()
+    if media not in ("", "application/sparql-results+json", "application/json"):
+        raise InputError(
+            f"{endpoint}: the answer is {content_type}, not SPARQL JSON results ({len(body)} bytes)"
+        )
+    try:
+        result = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        shape = "truncated" if body.lstrip().startswith((b"{", b"[")) else "not JSON"
+        raise InputError(
+            f"{endpoint}: the answer is {shape}, not SPARQL JSON results ({len(body)} bytes: "
+            f"{type(exc).__name__})"
+        ) from None
+    results = result.get("results") if isinstance(result, dict) else None
+    bindings = results.get("bindings") if isinstance(results, dict) else None
     if not isinstance(bindings, list):
-        raise InputError(f"{endpoint}: the answer is not SPARQL JSON results")
+        raise InputError(f"{endpoint}: the answer is not SPARQL JSON results (no bindings)")
+    for number, binding in enumerate(bindings, start=1):
+        if not isinstance(binding, dict) or not all(isinstance(c, dict) for c in binding.values()):
+            raise InputError(
+                f"{endpoint}: binding {number} of the answer is not an object of terms"
+            )
     return bindings
+
+
+def run_query(item: str, endpoint: str, timeout_s: int = TIMEOUT_S) -> list[dict[str, Any]]:
+    """Ask ``endpoint`` for the item's signatories and parties; return the result bindings."""
+    if not re.fullmatch(r"Q[0-9]+", item):
+        raise InputError(f"{item!r} is not a Wikidata item id (Q and digits)")
+    body, content_type = _post(QUERY.replace("<ITEM>", f"<{WD}{item}>"), endpoint, timeout_s)
+    return parse_answer(body, content_type, endpoint)
 
 
 def _value(binding: dict[str, Any], name: str) -> str | None:
