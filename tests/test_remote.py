@@ -321,3 +321,11 @@ def test_bad_iri_in_an_answer_is_reported(stub: Stub) -> None:
     stub.answers = [(200, JSON_HEADERS, body, 0)]
     with pytest.raises(RemoteError, match="malformed"):
         Endpoint(stub.url).query("SELECT ?x WHERE { ?x ?p ?o }")
+
+
+def test_503_without_retry_after_is_not_retried(stub: Stub) -> None:
+    """A 503 without Retry-After (lexgraph serve's answer to a query over its limit) is final."""
+    stub.answers = [(503, {}, b"query ran past its limit", 0.0), (200, JSON_HEADERS, ASK_TRUE, 0)]
+    with pytest.raises(RemoteError, match="503"):
+        Endpoint(stub.url, sleep=lambda s: None).query("ASK {}")
+    assert len(stub.seen) == 1

@@ -6,7 +6,6 @@ Every error a user can cause ends in one line ``error: ...`` and a non-zero exit
 
 from __future__ import annotations
 
-import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -45,15 +44,21 @@ from .importers.wikidata import import_wikidata
 from .library import read_library
 from .ontodocs import write_docs
 from .paths import Layout
+from .policy import CACHE_BYTES, ERRORS_PER_MINUTE, MAX_CONCURRENT, TIME_PER_MINUTE_S
 from .progress import Progress
 from .publish import publish as publish_build
 from .query import execute, find_question, open_store, substitutions
 from .release import write_release
 from .remote import DEFAULT_TIMEOUT_S, Endpoint, with_values
+from .safety import (
+    DEFAULT_MAX_QUERY_BYTES,
+    DEFAULT_MAX_ROWS,
+    QueryRefused,
+    QueryTimeout,
+    check_query,
+)
+from .sandbox import run_isolated
 from .server import DEFAULT_TIMEOUT_S as DEFAULT_QUERY_TIMEOUT_S
-from .server import ServerConfig, ServerError
-from .server import start as start_server
-from .server import stop as stop_server
 from .site import write_site
 from .stats import compute_stats, render_stats
 from .subgraph import load_file, select
@@ -170,12 +175,29 @@ def list_queries() -> None:
     metavar="URL",
     help="Run on this SPARQL 1.1 query endpoint instead of the embedded engine.",
 )
-@_remote_timeout("Seconds to wait for a remote endpoint.")
+@_remote_timeout(
+    "Seconds to wait for a remote endpoint, or that a .rq FILE may run on the built graph."
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_ROWS,
+    show_default=True,
+    help="Rows a .rq FILE may return on the built graph; the rest are cut, with a warning.",
+)
 @user_errors
 def run_query(
-    name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, timeout: float
+    name: str,
+    params: tuple[str, ...],
+    fmt: str,
+    endpoint: str | None,
+    timeout: float,
+    max_rows: int,
 ) -> None:
     """Run a library question NAME, or a .rq FILE, on the built graph or a remote endpoint.
+
+    A FILE is untrusted: on the built graph it is checked first (no SERVICE, no update, no
+    FROM outside the build; see SECURITY.md) and runs in a child process stopped at --timeout.
 
     Credentials for a remote endpoint come from LEXGRAPH_ENDPOINT_TOKEN, or from
     LEXGRAPH_ENDPOINT_USER and LEXGRAPH_ENDPOINT_PASSWORD.
@@ -188,7 +210,20 @@ def run_query(
             raise InputError(f"parameter {item!r} is not KEY=VALUE")
         values[key.strip()] = value
     question = find_question(layout.questions, name)
-    if endpoint is None:
+    untrusted = Path(name).suffix == ".rq" and Path(name).is_file()  # as find_question reads it
+    if endpoint is None and untrusted:
+        store = open_store(layout.store)
+        bound = substitutions(store, question, values)
+        try:
+            check_query(question.text)
+            result = run_isolated(
+                layout.store, question.text, bound, where=name, timeout_s=timeout, max_rows=max_rows
+            )
+        except (QueryRefused, QueryTimeout) as exc:
+            raise type(exc)(f"{name}: {exc}") from None
+        if result.truncated:
+            click.echo(f"warning: only the first {max_rows} rows are shown (--max-rows)", err=True)
+    elif endpoint is None:
         store = open_store(layout.store)
         result = execute(store, question.text, substitutions(store, question, values), name)
     else:
@@ -207,36 +242,104 @@ def run_query(
     type=click.IntRange(min=1),
     default=DEFAULT_QUERY_TIMEOUT_S,
     show_default=True,
-    help="Seconds a query may run before the server cancels it.",
+    help="Seconds a query may run; past them it gets 503 and is stopped.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_ROWS,
+    show_default=True,
+    help="Rows (or triples) an answer holds at most; a cut answer says so.",
+)
+@click.option(
+    "--max-query-bytes",
+    type=click.IntRange(min=64),
+    default=DEFAULT_MAX_QUERY_BYTES,
+    show_default=True,
+    help="Longest query accepted (413 past it).",
+)
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0),
+    default=TIME_PER_MINUTE_S,
+    show_default=True,
+    help="Seconds of query time per minute for each client, bursting to twice that; 0: off.",
+)
+@click.option(
+    "--max-errors",
+    type=click.FloatRange(min=0),
+    default=ERRORS_PER_MINUTE,
+    show_default=True,
+    help="Failed queries per minute for each client, bursting to twice that; 0: off.",
+)
+@click.option(
+    "--max-concurrent",
+    type=click.IntRange(min=0),
+    default=MAX_CONCURRENT,
+    show_default=True,
+    help="Queries each client may have running at once; 0: no cap.",
+)
+@click.option(
+    "--trust-proxy",
+    multiple=True,
+    metavar="ADDRESS",
+    help="A reverse proxy whose X-Forwarded-For names the client; repeat for several.",
+)
+@click.option(
+    "--cache-mb",
+    type=click.IntRange(min=0),
+    default=CACHE_BYTES // 2**20,
+    show_default=True,
+    help="Megabytes of whole answers kept for repeated queries; 0: none.",
 )
 @user_errors
-def serve(host: str, port: int, timeout: int) -> None:
-    """Serve the built graph read-only over SPARQL with the Oxigraph server, until Ctrl-C.
+def serve(
+    host: str,
+    port: int,
+    timeout: int,
+    max_rows: int,
+    max_query_bytes: int,
+    rate: float,
+    max_errors: float,
+    max_concurrent: int,
+    trust_proxy: tuple[str, ...],
+    cache_mb: int,
+) -> None:
+    """Serve the built graph read-only over SPARQL, behind lexgraph's limits, until Ctrl-C.
 
-    The union of the named graphs is the default graph; CORS is on; the query page at / needs
-    no network. It listens on loopback unless --host says otherwise.
+    Oxigraph answers on a loopback port of its own; clients reach a policy layer that
+    refuses SERVICE, updates and FROM outside the build, caps sizes and rows, stops queries
+    at --timeout and limits each client's rate (SECURITY.md). The union of the named graphs
+    is the default graph; CORS is on; the query page at / needs no network; GET /health. It
+    listens on loopback unless --host says otherwise; the access log goes to stderr.
     """
+    from .gateway import GatewaySettings, log_to_stderr
+    from .gateway import serve as run_gateway  # Starlette and uvicorn load only for serve
+
     layout = Layout.default()
     if not layout.store.exists():
         raise NotBuilt(str(layout.store))
-    config = ServerConfig(layout.store.resolve(), host=host, port=port, timeout_s=timeout)
-    process = start_server(config)
-    click.echo(f"lexgraph: SPARQL endpoint {config.url}/query, query page {config.url}/")
-    click.echo("press Ctrl-C to stop")
+    settings = GatewaySettings(
+        layout.store.resolve(),
+        host=host,
+        port=port,
+        timeout_s=timeout,
+        max_rows=max_rows,
+        max_query_bytes=max_query_bytes,
+        max_body_bytes=3 * max_query_bytes + 1024,
+        time_per_minute_s=rate,
+        errors_per_minute=max_errors,
+        max_concurrent=max_concurrent,
+        trust_proxy=trust_proxy,
+        cache_bytes=cache_mb * 2**20,
+    )
 
-    def on_term(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt  # a service manager's stop is treated like Ctrl-C
+    def ready(url: str) -> None:
+        click.echo(f"lexgraph: SPARQL endpoint {url}/query, query page {url}/")
+        click.echo("press Ctrl-C to stop")
 
-    previous = signal.signal(signal.SIGTERM, on_term)
-    try:
-        code = process.wait()
-    except KeyboardInterrupt:
-        code = None
-    finally:
-        stop_server(process)
-        signal.signal(signal.SIGTERM, previous)
-    if code is not None:
-        raise ServerError(f"the Oxigraph server stopped by itself with code {code}")
+    log_to_stderr()
+    run_gateway(settings, ready)
     click.echo("stopped")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ class Result:
     rows: tuple[tuple[Term | None, ...], ...] = ()
     boolean: bool | None = None
     triples: tuple[ox.Triple, ...] = ()
+    #: True when a row cap cut the rows or triples short (see ``execute(max_rows=...)``).
+    truncated: bool = False
 
     def values(self) -> list[dict[str, object]]:
         """Return the rows as dicts of Python values (str, int, float, bool, date)."""
@@ -115,7 +118,10 @@ def _by_label(store: ox.Store, kind: str, value: str) -> str | None:
 
 
 def resolve_state(store: ox.Store, value: str) -> ox.NamedNode:
-    """Resolve a state given by ISO alpha-3, alpha-2 or name to its IRI."""
+    """Resolve a state given by ISO alpha-3, alpha-2 or name to its IRI.
+
+    Participants that are not states (the European Union, ``EU``) resolve by key or name.
+    """
     text = value.strip()
     if re.fullmatch(r"[A-Za-z]{3}", text) and _exists(store, instance("state", text.upper())):
         return ox.NamedNode(instance("state", text.upper()))
@@ -125,9 +131,12 @@ def resolve_state(store: ox.Store, value: str) -> ox.NamedNode:
         ):
             if isinstance(q.subject, ox.NamedNode):
                 return q.subject
-    found = _by_label(store, "state", text)
+    found = _by_label(store, "state", text) or _by_label(store, "organization", text)
     if found:
         return ox.NamedNode(found)
+    organization = instance("organization", text.upper())
+    if re.fullmatch(r"[A-Za-z]{2,6}", text) and _exists(store, organization):
+        return ox.NamedNode(organization)  # a participant that is not a state, such as the EU
     raise InputError(
         f"unknown state {value!r}: give an ISO 3166-1 alpha-2 or alpha-3 code or a name"
     )
@@ -229,8 +238,14 @@ def execute(
     text: str,
     bindings: Mapping[ox.Variable, Term] | None = None,
     where: str = "query",
+    *,
+    max_rows: int | None = None,
 ) -> Result:
-    """Run SPARQL text on ``store`` with the union of named graphs as the default graph."""
+    """Run SPARQL text on ``store`` with the union of named graphs as the default graph.
+
+    With ``max_rows``, at most that many rows (or triples) are read from the engine, and the
+    result says ``truncated=True`` when there were more.
+    """
     try:
         answer = store.query(
             text, use_default_graph_as_union=True, substitutions=dict(bindings or {})
@@ -241,11 +256,15 @@ def execute(
         raise InputError(f"{where}: the query cannot run: {exc}") from None
     if isinstance(answer, ox.QueryBoolean):
         return Result(boolean=bool(answer))
+    limit = None if max_rows is None else max_rows + 1
     if isinstance(answer, ox.QueryTriples):
-        return Result(triples=tuple(answer))
+        triples = tuple(itertools.islice(answer, limit))
+        cut = max_rows is not None and len(triples) > max_rows
+        return Result(triples=triples[:max_rows] if cut else triples, truncated=cut)
     variables = tuple(v.value for v in answer.variables)
-    rows = tuple(tuple(row[v] for v in variables) for row in answer)
-    return Result(variables=variables, rows=rows)
+    rows = tuple(itertools.islice((tuple(row[v] for v in variables) for row in answer), limit))
+    cut = max_rows is not None and len(rows) > max_rows
+    return Result(variables=variables, rows=rows[:max_rows] if cut else rows, truncated=cut)
 
 
 def find_question(questions_dir: Path, name: str) -> LibraryQuery:
@@ -282,9 +301,34 @@ def query(
     return execute(store, found.text, substitutions(store, found, params or {}), found.name)
 
 
-def free_query(text: str, *, store: ox.Store | None = None) -> Result:
-    """Run free SPARQL text on the built graph."""
-    from .paths import Layout
+def free_query(
+    text: str,
+    *,
+    store: ox.Store | None = None,
+    location: Path | None = None,
+    timeout_s: float | None = None,
+    max_rows: int | None = None,
+) -> Result:
+    """Run untrusted SPARQL text on the built graph: checked, row-capped and time-limited.
 
-    store = store if store is not None else open_store(Layout.default().store)
-    return execute(store, text)
+    The text is checked first (:func:`lexgraph.safety.check_query`: no SERVICE, no update, no
+    FROM outside the build, a size limit). It then runs in a child process over the store at
+    ``location`` (default: the build), killed after ``timeout_s`` seconds (default 30) with
+    :class:`lexgraph.safety.QueryTimeout`, because pyoxigraph has no timeout of its own. At
+    most ``max_rows`` rows (default 10,000) come back; ``Result.truncated`` says if there were
+    more. Given an open ``store`` instead, the query runs in this process, checked and capped
+    but without the time limit: an open store cannot be handed to another process.
+    """
+    from .paths import Layout
+    from .safety import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, check_query
+    from .sandbox import run_isolated
+
+    check_query(text)
+    rows = DEFAULT_MAX_ROWS if max_rows is None else max_rows
+    if store is not None:
+        return execute(store, text, max_rows=rows)
+    path = location if location is not None else Layout.default().store
+    if not path.exists():
+        raise NotBuilt(str(path))
+    limit = DEFAULT_TIMEOUT_S if timeout_s is None else timeout_s
+    return run_isolated(path, text, timeout_s=limit, max_rows=rows)

@@ -209,12 +209,14 @@ def retry_after(value: str | None) -> float:
 
 
 def retry_wait(exc: urllib.error.HTTPError, attempt: int, retries: int, what: str) -> float | None:
-    """Return how long to wait before retrying a 429 or 503, or None if it is not retried.
+    """Return how long to wait before retrying a 429, or a 503 that says when, else None.
 
     A wait longer than :data:`MAX_RETRY_AFTER_S` is refused with a message, not slept.
     """
     if exc.code not in (429, 503) or attempt >= retries:
         return None
+    if exc.code == 503 and not exc.headers.get("Retry-After"):
+        return None  # a 503 without Retry-After (a query over its time limit) is final
     wait = retry_after(exc.headers.get("Retry-After"))
     if wait > MAX_RETRY_AFTER_S:
         raise RemoteError(

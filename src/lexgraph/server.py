@@ -1,9 +1,10 @@
 """Run the Oxigraph SPARQL server (the ``oxigraph`` command of the PyPI package ``oxigraph``).
 
-lexgraph does not implement an HTTP server: ``lexgraph serve`` starts Oxigraph's own, read-only,
-over the built store, with a query timeout, CORS and the union of the named graphs as the
-default graph. Tests start a read-write one on an ephemeral loopback port as a stand-in for any
-SPARQL 1.1 store.
+lexgraph does not answer SPARQL itself: ``lexgraph serve`` starts Oxigraph's own server,
+read-only, over the built store, with the union of the named graphs as the default graph, on a
+loopback port of its own, and puts its policy layer in front (:mod:`lexgraph.gateway`, which
+replaces the process when a query overruns: :mod:`lexgraph.workers`). Tests start a read-write
+one on an ephemeral loopback port as a stand-in for any SPARQL 1.1 store.
 """
 
 from __future__ import annotations

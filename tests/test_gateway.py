@@ -1,0 +1,406 @@
+"""`lexgraph serve`'s policy layer: what it refuses, stops, caps and limits, over real HTTP.
+
+The layer and the Oxigraph process behind it run on ephemeral loopback ports with small limits
+(a 2 s query timeout); a loopback listener shows that a refused SERVICE makes no request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from lexgraph.build import BuildResult
+from lexgraph.formats import render_result
+from lexgraph.gateway import TRUNCATED, GatewaySettings, running
+from lexgraph.library import LibraryQuery, read_library
+from lexgraph.paths import Layout
+from lexgraph.query import open_store, substitutions
+from lexgraph.remote import Endpoint, with_values
+from lexgraph.server import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).parent / "golden"
+QUESTIONS = read_library(ROOT / "queries" / "questions")
+CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
+LIMIT_S = 2
+MAX_QUERY = 4096
+#: Above every golden answer (the longest has 553 rows).
+MAX_ROWS = 1000
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections made to it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(50)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    found = Listener()
+    yield found
+    found.sock.close()
+
+
+@pytest.fixture(scope="module")
+def gateway(built: tuple[Layout, BuildResult]) -> Iterator[str]:
+    """The layer over the built store, with a 2 s limit and 1,000 rows; yields its base URL."""
+    layout, _ = built
+    settings = GatewaySettings(
+        layout.store,
+        port=0,
+        timeout_s=LIMIT_S,
+        max_rows=MAX_ROWS,
+        max_query_bytes=MAX_QUERY,
+        max_body_bytes=3 * MAX_QUERY + 1024,
+        errors_per_minute=600,
+    )
+    with running(settings) as url:
+        yield url
+
+
+@pytest.fixture
+def client() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=60) as session:
+        yield session
+
+
+def _get(client: httpx.Client, base: str, text: str, **headers: str) -> httpx.Response:
+    return client.get(base + "/query", params={"query": text}, headers=headers)
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.name)
+def test_question_through_the_layer_matches_golden(
+    built: tuple[Layout, BuildResult], gateway: str, question: LibraryQuery
+) -> None:
+    """Each library question gives its golden answer through the layer, via SPARQLWrapper."""
+    layout, _ = built
+    text = with_values(question.text, substitutions(open_store(layout.store), question, {}))
+    result = Endpoint(gateway + "/query").query(text, question.name)
+    assert render_result(result, "csv") == (GOLDEN / f"{question.name}.csv").read_text()
+
+
+@pytest.mark.parametrize("how", ["get", "form", "body"])
+def test_service_is_refused_with_no_request_made(
+    gateway: str, client: httpx.Client, listener: Listener, how: str
+) -> None:
+    """SERVICE to a loopback listener gets 400, however it is sent, and nothing connects."""
+    text = f"SELECT * {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+    if how == "get":
+        answer = _get(client, gateway, text)
+    elif how == "form":
+        answer = client.post(gateway + "/query", data={"query": text})
+    else:
+        answer = client.post(
+            gateway + "/sparql",
+            content=text,
+            headers={"Content-Type": "application/sparql-query"},
+        )
+    assert answer.status_code == 400
+    assert "SERVICE" in answer.text
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { ?s ?p ?o { SELECT ?s WHERE { SERVICE <{url}> { ?s ?p ?o } } } }",
+        "SELECT * { ?s ?p ?o FILTER NOT EXISTS { SERVICE SILENT <{url}> { ?s ?p ?o } } }",
+        "SELECT * { ?s ?p 1SERVICE<{url}>{ ?s ?p ?o } }",
+    ],
+)
+def test_nested_service_is_refused(
+    gateway: str, client: httpx.Client, listener: Listener, text: str
+) -> None:
+    """SERVICE inside a subquery or NOT EXISTS, or glued to a number, gets 400 too."""
+    answer = _get(client, gateway, text.replace("{url}", listener.url))
+    assert answer.status_code == 400
+    assert listener.connections == 0
+
+
+def test_update_is_refused(gateway: str, client: httpx.Client) -> None:
+    """Updates get 400 by every route: /update, an update form field, an update body, /query."""
+    update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    answers = [
+        client.post(gateway + "/update", data={"update": update}),
+        client.post(gateway + "/query", data={"update": update}),
+        client.post(
+            gateway + "/query",
+            content=update,
+            headers={"Content-Type": "application/sparql-update"},
+        ),
+        _get(client, gateway, update),
+        _get(client, gateway, "LOAD <http://127.0.0.1:9/x.ttl>"),
+    ]
+    assert [a.status_code for a in answers] == [400] * 5
+    assert all("update" in a.text or "LOAD" in a.text for a in answers)
+
+
+def test_graphs_outside_the_build_are_refused(gateway: str, client: httpx.Client) -> None:
+    """FROM, and the protocol's default-graph-uri, may not name a graph outside the build."""
+    by_from = _get(client, gateway, "SELECT * FROM <http://127.0.0.1:9/g> { ?s ?p ?o }")
+    by_param = client.get(
+        gateway + "/query",
+        params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": "http://127.0.0.1:9/g"},
+    )
+    assert (by_from.status_code, by_param.status_code) == (400, 400)
+
+
+def test_rows_are_capped_and_flagged(gateway: str, client: httpx.Client) -> None:
+    """A SELECT past the row cap comes back cut to it, flagged in a header and in the JSON."""
+    answer = _get(client, gateway, "SELECT * WHERE { ?s ?p ?o } LIMIT 1200")
+    assert answer.status_code == 200
+    assert answer.headers[TRUNCATED] == "true"
+    doc = answer.json()
+    assert len(doc["results"]["bindings"]) == MAX_ROWS
+    assert doc["truncated"] is True
+    small = _get(client, gateway, "SELECT * WHERE { ?s ?p ?o } LIMIT 3")
+    assert small.headers[TRUNCATED] == "false"
+    assert "truncated" not in small.json()
+
+
+@pytest.mark.parametrize(
+    ("accept", "rows"),
+    [
+        ("text/csv", MAX_ROWS + 1),
+        ("text/tab-separated-values", MAX_ROWS + 1),
+        ("application/sparql-results+xml", MAX_ROWS),
+    ],
+)
+def test_rows_are_capped_in_every_results_format(
+    gateway: str, client: httpx.Client, accept: str, rows: int
+) -> None:
+    """CSV, TSV and XML answers are cut to the cap too (header line included for CSV/TSV)."""
+    answer = _get(client, gateway, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1200", Accept=accept)
+    assert answer.headers[TRUNCATED] == "true"
+    count = answer.text.count("<result>") if "xml" in accept else len(answer.text.splitlines())
+    assert count == rows
+
+
+def test_triples_are_capped(gateway: str, client: httpx.Client) -> None:
+    """A CONSTRUCT past the cap comes back with the cap's number of triples, flagged."""
+    answer = _get(client, gateway, "CONSTRUCT WHERE { ?s ?p ?o }", Accept="application/n-triples")
+    assert answer.headers[TRUNCATED] == "true"
+    assert len(answer.text.splitlines()) == MAX_ROWS
+
+
+def test_size_limits_give_413(gateway: str, client: httpx.Client) -> None:
+    """A query over the size limit, or a body over the body limit, gets 413 with the reason."""
+    long_query = "ASK { ?s ?p ?o }" + "#" * MAX_QUERY
+    by_get = _get(client, gateway, long_query)
+    by_body = client.post(
+        gateway + "/query",
+        content=long_query,
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    huge_form = client.post(gateway + "/query", data={"query": "ASK {}", "pad": "x" * 20_000})
+    assert [by_get.status_code, by_body.status_code, huge_form.status_code] == [413] * 3
+    assert "limit" in by_get.text and "limit" in huge_form.text
+
+
+def test_overrunning_query_gets_503_and_the_worker_is_replaced(
+    gateway: str, client: httpx.Client
+) -> None:
+    """A cartesian ORDER BY gets 503 near the limit, and the next query is answered at once."""
+    before = client.get(gateway + "/health").json()["oxigraph"]["restarts"]
+    started = time.monotonic()
+    answer = _get(client, gateway, CARTESIAN)
+    took = time.monotonic() - started
+    assert answer.status_code == 503
+    assert "limit of 2 s" in answer.text
+    assert took < LIMIT_S + 5
+    started = time.monotonic()
+    fresh = f"# {time.time()}: not a kept answer\nASK {{ ?s ?p <urn:not-there> }}"
+    ordinary = _get(client, gateway, fresh)
+    assert ordinary.status_code == 200
+    assert ordinary.json()["boolean"] is False
+    assert time.monotonic() - started < LIMIT_S  # not queued behind the overrunning query
+    assert client.get(gateway + "/health").json()["oxigraph"]["restarts"] == before + 1
+
+
+def test_health(built: tuple[Layout, BuildResult], gateway: str, client: httpx.Client) -> None:
+    """GET /health says Oxigraph is up, which store is served, and the versions."""
+    layout, _ = built
+    answer = client.get(gateway + "/health")
+    assert answer.status_code == 200
+    doc = answer.json()
+    assert doc["status"] == "ok"
+    assert doc["oxigraph"]["up"] is True
+    assert doc["oxigraph"]["version"].startswith("0.5")
+    assert doc["store"] == str(layout.store)
+    assert doc["version"]
+
+
+def test_query_page_needs_no_network(gateway: str, client: httpx.Client) -> None:
+    """The query page at / is Oxigraph's, with its script, style and logo from the layer."""
+    page = client.get(gateway + "/").text
+    assert "http://" not in page and "https://" not in page
+    for asset in ("yasgui.min.js", "yasgui.min.css"):
+        assert f"./{asset}" in page
+        response = client.get(f"{gateway}/{asset}")
+        assert response.status_code == 200
+        assert len(response.content) > 10_000
+    assert client.get(gateway + "/logo.svg").headers["content-type"].startswith("image/svg")
+
+
+def test_cors(gateway: str, client: httpx.Client) -> None:
+    """A browser page from elsewhere may query the endpoint (CORS), preflight included."""
+    answer = _get(client, gateway, "ASK {}", Origin="https://example.org")
+    assert answer.headers["access-control-allow-origin"] == "*"
+    preflight = client.options(
+        gateway + "/query",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+
+
+def test_access_log_line(
+    gateway: str, client: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each request gives one access-log line with client, method, path, status and duration."""
+    caplog.set_level(logging.INFO, logger="lexgraph.access")
+    _get(client, gateway, "ASK {}")
+    time.sleep(0.1)
+    lines = [r.getMessage() for r in caplog.records if r.name == "lexgraph.access"]
+    assert any(line.startswith('127.0.0.1 "GET /query" 200 ') for line in lines)
+    assert all("ASK" not in line for line in lines)  # the query itself is not logged
+
+
+# ---------------------------------------------------------------------------------------------
+# Rate limits
+
+
+def test_rate_limit_gives_429_with_retry_after(
+    built: tuple[Layout, BuildResult], client: httpx.Client
+) -> None:
+    """Past its error budget a client gets 429 and Retry-After; X-Forwarded-For is not trusted."""
+    layout, _ = built
+    settings = GatewaySettings(layout.store, port=0, errors_per_minute=1, checkers=1)
+    with running(settings) as url:
+        codes = []
+        for n in range(3):
+            answer = client.get(
+                url + "/query",
+                params={"query": "SELECT nonsense"},
+                headers={"X-Forwarded-For": f"198.51.100.{n}"},
+            )
+            codes.append(answer.status_code)
+        assert codes == [400, 400, 429]  # a burst of two errors, then the budget is spent
+        assert int(answer.headers["Retry-After"]) >= 1
+        assert "retry after" in answer.text
+
+
+def test_forwarded_for_is_used_when_the_proxy_is_trusted(
+    built: tuple[Layout, BuildResult], client: httpx.Client
+) -> None:
+    """With --trust-proxy 127.0.0.1 each X-Forwarded-For address has a budget of its own."""
+    layout, _ = built
+    settings = GatewaySettings(
+        layout.store, port=0, errors_per_minute=1, checkers=1, trust_proxy=("127.0.0.1",)
+    )
+    with running(settings) as url:
+        codes = [
+            client.get(
+                url + "/query",
+                params={"query": "SELECT nonsense"},
+                headers={"X-Forwarded-For": f"198.51.100.{n}"},
+            ).status_code
+            for n in range(4)
+        ]
+    assert codes == [400] * 4
+
+
+# ---------------------------------------------------------------------------------------------
+# lexgraph serve, as a user runs it
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def test_serve_stops_on_sigterm_and_takes_oxigraph_with_it(
+    built: tuple[Layout, BuildResult],
+) -> None:
+    """On SIGTERM `lexgraph serve` exits 0, saying so; Oxigraph (on loopback only) is gone."""
+    layout, _ = built
+    port = free_port()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "lexgraph"), "serve", "--port", str(port)],
+        env={**os.environ, "LEXGRAPH_ROOT": str(layout.root)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert f"http://127.0.0.1:{port}/query" in process.stdout.readline()
+        answer = httpx.get(
+            f"http://127.0.0.1:{port}/query",
+            params={"query": "ASK { ?s ?p ?o }"},
+            timeout=30,
+        )
+        assert json.loads(answer.text)["boolean"] is True
+        children = _children(process.pid)
+        commands = [Path(f"/proc/{c}/cmdline").read_bytes().split(b"\0") for c in children]
+        oxigraph = [c for c in commands if b"serve-read-only" in c]
+        assert len(oxigraph) == 1
+        bind = oxigraph[0][oxigraph[0].index(b"--bind") + 1].decode()
+        assert bind.startswith("127.0.0.1:") and bind != f"127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "stopped" in out
+    assert '"GET /query" 200' in err  # the access log
+    assert not [c for c in children if Path(f"/proc/{c}").exists()]
+
+
+def test_repeated_query_is_answered_from_the_kept_answers(
+    gateway: str, client: httpx.Client
+) -> None:
+    """The same query twice gets the same answer, the second time without Oxigraph's work."""
+    text = f"# {time.time()}\nSELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}"
+    first = _get(client, gateway, text)
+    second = _get(client, gateway, text)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+
+
+def test_query_parameter_must_be_single(gateway: str, client: httpx.Client) -> None:
+    """Two query parameters are refused rather than one of them chosen."""
+    url = gateway + "/query?" + urllib.parse.urlencode([("query", "ASK {}"), ("query", "ASK {}")])
+    assert client.get(url).status_code == 400
