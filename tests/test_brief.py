@@ -166,3 +166,18 @@ def test_html_brief_prints_on_one_a4_page(
     watched_page.open(page)
     pdf = watched_page.page.pdf(prefer_css_page_size=True, print_background=True)
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+
+
+def test_brief_on_a_crime_with_many_instruments_still_prints_on_one_page(
+    graph: tuple[Layout, ox.Store], watched_page: WatchedPage, tmp_path: Path
+) -> None:
+    """Terrorism, reached by 27 instruments, prints on one A4 page, naming what it leaves out."""
+    layout, store = graph
+    brief = make_brief("terrorism", store=store, layout=layout)
+    assert "27 instruments" in brief.paragraphs[0]
+    assert any("lexgraph table instruments --crime terrorism" in n for n in brief.table.notes)
+    page = tmp_path / "terrorism.html"
+    page.write_text(render_brief_html(brief), encoding="utf-8")
+    watched_page.open(page)
+    pdf = watched_page.page.pdf(prefer_css_page_size=True, print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1

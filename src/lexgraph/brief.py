@@ -8,12 +8,15 @@ have signed, or have no record that decides their standing towards each instrume
 with the as-at date of the data. Nothing is said that the graph does not hold; where it holds
 nothing, the brief says so.
 
-The HTML brief carries the matrix figure inline (SVG) and prints on one A4 page for a crime
-type with a handful of instruments; the Markdown brief links an SVG file written beside it.
+The HTML brief carries the matrix figure inline (SVG) and prints on one A4 page: for a crime
+type with many instruments it names the first few and counts the rest, and points to the
+``lexgraph figure`` / ``lexgraph table`` command that gives the whole. The Markdown brief links
+an SVG file written beside it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections import Counter
 from dataclasses import dataclass
@@ -84,7 +87,13 @@ class Brief:
     date: str | None
 
 
+#: Longest list a sentence spells out; beyond it, the first ones and a count.
+MAX_NAMED = 4
+
+
 def _names(items: list[str]) -> str:
+    if len(items) > MAX_NAMED + 1:
+        return ", ".join(items[:MAX_NAMED]) + f" and {len(items) - MAX_NAMED} others"
     if len(items) <= 2:
         return " and ".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
@@ -115,6 +124,8 @@ def _coverage_sentences(label: str, found: list[Coverage], names: dict[str, str]
             + ", ".join(a for a, _ in c.articles[modality])
             for c in providers
         ]
+        if len(cited) > MAX_NAMED + 1:
+            cited = [*cited[:MAX_NAMED], f"{len(cited) - MAX_NAMED} others"]
         provided.append(f"{name} ({'; '.join(cited)})")
     if provided:
         lines.append("Their articles provide for " + ", ".join(provided) + ".")
@@ -174,12 +185,26 @@ def make_brief(
         more, participation = _region_sentences(ctx, region, found)
         paragraphs.append(" ".join(more))
         sources += participation
-    matrix = modality_matrix(crime, store=ctx.store, layout=ctx.layout)
+    matrix = _fit_matrix(modality_matrix(crime, store=ctx.store, layout=ctx.layout), crime)
     full = instruments_table(crime, store=ctx.store, layout=ctx.layout)
     # The sources of the instruments are listed under Sources, not in a narrow column.
-    table = Table(
-        full.title, full.columns[:-1], tuple(r[:-1] for r in full.rows), full.caption, full.used
-    )
+    rows = tuple(r[:-1] for r in full.rows)
+    notes = full.notes
+    if len(rows) > MAX_TABLE_ROWS:
+        notes = (
+            *notes,
+            f"The first {MAX_TABLE_ROWS} of {len(rows)} rows, to keep the brief to one page; "
+            f"`lexgraph table instruments --crime {crime}` gives them all.",
+        )
+        rows = rows[:MAX_TABLE_ROWS]
+    table = Table(full.title, full.columns[:-1], rows, full.caption, full.used, notes)
+    if len(sources) > MAX_SOURCES:
+        rest = len(sources) - MAX_SOURCES
+        sources = [
+            *sources[:MAX_SOURCES],
+            f"and {rest} more: `lexgraph table instruments "
+            f"--crime {crime}` lists every instrument's source",
+        ]
     return Brief(
         crime=crime,
         title=f"{label[:1].upper()}{label[1:]}: international instruments and cooperation",
@@ -189,6 +214,32 @@ def make_brief(
         sources=tuple(sources),
         citation=ctx.caption(),
         date=data_date(ctx.layout, ctx.store),
+    )
+
+
+#: What fits on one A4 page beside the sentences and the figure; the rest is named, with the
+#: command that gives it all, never dropped silently.
+MAX_TABLE_ROWS = 8
+MAX_SOURCES = 5
+MAX_MATRIX_ROWS = 8
+
+
+def _fit_matrix(matrix: Matrix, crime: str) -> Matrix:
+    """Keep the instruments with the most articles when the matrix would not fit the page."""
+    if len(matrix.rows) <= MAX_MATRIX_ROWS or matrix.counts is None:
+        return matrix
+    order = sorted(range(len(matrix.rows)), key=lambda i: (-sum(matrix.counts[i]), i))  # type: ignore[index]
+    keep = sorted(order[:MAX_MATRIX_ROWS])
+    note = (
+        f"The {MAX_MATRIX_ROWS} of {len(matrix.rows)} instruments with the most articles; "
+        f"`lexgraph figure matrix --crime {crime}` draws them all."
+    )
+    return dataclasses.replace(
+        matrix,
+        rows=tuple(matrix.rows[i] for i in keep),
+        cells=tuple(matrix.cells[i] for i in keep),
+        counts=tuple(matrix.counts[i] for i in keep),
+        notes=(*matrix.notes, note),
     )
 
 
