@@ -262,7 +262,7 @@ def execute(
         cut = max_rows is not None and len(triples) > max_rows
         return Result(triples=triples[:max_rows] if cut else triples, truncated=cut)
     variables = tuple(v.value for v in answer.variables)
-    rows = tuple(itertools.islice((tuple(row[v] for v in variables) for row in answer), limit))
+    rows = tuple(itertools.islice((tuple(row) for row in answer), limit))
     cut = max_rows is not None and len(rows) > max_rows
     return Result(variables=variables, rows=rows[:max_rows] if cut else rows, truncated=cut)
 
