@@ -131,12 +131,12 @@ def resolve_state(store: ox.Store, value: str) -> ox.NamedNode:
         ):
             if isinstance(q.subject, ox.NamedNode):
                 return q.subject
-    found = _by_label(store, "state", text) or _by_label(store, "organization", text)
-    if found:
-        return ox.NamedNode(found)
     organization = instance("organization", text.upper())
     if re.fullmatch(r"[A-Za-z]{2,6}", text) and _exists(store, organization):
         return ox.NamedNode(organization)  # a participant that is not a state, such as the EU
+    found = _by_label(store, "state", text) or _by_label(store, "organization", text)
+    if found:
+        return ox.NamedNode(found)
     raise InputError(
         f"unknown state {value!r}: give an ISO 3166-1 alpha-2 or alpha-3 code or a name"
     )
