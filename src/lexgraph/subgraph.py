@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from .errors import InputError
 from .namespaces import ID, PREFIXES
 from .query import python_value, resolve_keyed, resolve_state
+from .sources import MAX_FILE_BYTES
 
 LEX = PREFIXES["lex"]
 SKOS = PREFIXES["skos"]
@@ -111,6 +112,12 @@ def load_file(path: Path) -> ox.Store:
     fmt = formats.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"{path}: give a .ttl, .nt, .nq or .trig file")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"{path}: over the limit of {MAX_FILE_BYTES} bytes per file")
     store = ox.Store()
     try:
         store.load(path=str(path), format=fmt, base_iri=ID)
