@@ -282,7 +282,10 @@ def test_documented_example_imports(project: Layout, tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not SAMPLE.is_file(), reason="the shared data set is not beside the project")
 def test_shipped_sample_is_a_fresh_import(project: Layout) -> None:
-    """graph/participation/records/participation-sample.ttl is what importing the sample gives."""
+    """graph/participation/records/participation-sample.ttl is what importing the sample gives.
+
+    This test reads ../shared/data/participation/ (skipped where it is absent).
+    """
     shipped = (
         ROOT / "graph" / "participation" / "records" / "participation-sample.ttl"
     ).read_bytes()

@@ -1,4 +1,9 @@
-"""The UNTC importer: status tables (CSV, saved page, URL) become participation records."""
+"""The UNTC importer: status tables (CSV, saved page, URL) become participation records.
+
+The tests marked ``needs_shared`` read the 2014 tables in ``../shared/data/untc-2014/`` (or
+``$SHARED``) to check the shipped files against them; they are skipped where it is absent.
+Nothing else here, and nothing in the package, reads ``../shared``.
+"""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 The input is the participant table of a UNTC status page (``treaties.un.org/Pages/
 ViewDetails.aspx?src=TREATY&mtdsg_no=...``), either the page itself (a saved file or its URL)
-or the same table as CSV, in the layout of the 2013-2015 scrape in ``shared/data/untc-2014/``::
+or the same table as CSV, one row per participant and one column per kind of action (the layout
+of the 2013-2015 scrapes of the UNTC tables)::
 
     Participant,Signature,"Ratification, Acceptance(A), Approval(AA), Accession(a), Succession(d)"
     Bahrain,,7 Jun 2004 a
