@@ -6,13 +6,14 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from lexgraph.build import BuildResult, build
 from lexgraph.paths import Layout
 
 #: The browser fixtures (headless Chromium, network refused): see tests/browser.py.
-pytest_plugins = ["browser"]
+pytest_plugins = ["browser", "listener"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,3 +39,12 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Layout]
     layout = copy_project(tmp_path / "project")
     monkeypatch.setenv("LEXGRAPH_ROOT", str(layout.root))
     yield layout
+
+
+@pytest.fixture(scope="session")
+def graph(built: tuple[Layout, BuildResult]) -> tuple[Layout, ox.Store]:
+    """The built graph, copied once into an in-memory store for speed (tests must not change it)."""
+    layout, _ = built
+    store = ox.Store()
+    store.bulk_extend(ox.Store.read_only(str(layout.store)).quads_for_pattern(None, None, None))
+    return layout, store

@@ -22,15 +22,6 @@ HOSTILE = Path(__file__).parent / "data" / "views" / "hostile.ttl"
 
 
 @pytest.fixture(scope="module")
-def graph(built: tuple[Layout, BuildResult]) -> tuple[Layout, ox.Store]:
-    """The built graph, copied into memory for speed."""
-    layout, _ = built
-    store = ox.Store()
-    store.bulk_extend(ox.Store.read_only(str(layout.store)).quads_for_pattern(None, None, None))
-    return layout, store
-
-
-@pytest.fixture(scope="module")
 def brief(graph: tuple[Layout, ox.Store]) -> Brief:
     """The brief on trafficking in persons with the states of Europe."""
     layout, store = graph

@@ -28,15 +28,6 @@ from lexgraph.tables import caption_line, modality_matrix, participation_matrix,
 HOSTILE = Path(__file__).parent / "data" / "views" / "hostile.ttl"
 
 
-@pytest.fixture(scope="module")
-def graph(built: tuple[Layout, BuildResult]) -> tuple[Layout, ox.Store]:
-    """The built graph, copied into memory for speed."""
-    layout, _ = built
-    store = ox.Store()
-    store.bulk_extend(ox.Store.read_only(str(layout.store)).quads_for_pattern(None, None, None))
-    return layout, store
-
-
 def _captions(fig: object) -> list[str]:
     return [t.get_text() for t in fig.texts if t.get_gid() == "caption"]  # type: ignore[attr-defined]
 

@@ -10,10 +10,8 @@ import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -30,6 +28,7 @@ from lexgraph.paths import Layout
 from lexgraph.query import open_store, substitutions
 from lexgraph.remote import Endpoint, with_values
 from lexgraph.server import free_port
+from listener import Listener
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"
@@ -39,34 +38,6 @@ LIMIT_S = 2
 MAX_QUERY = 4096
 #: Above every golden answer (the longest has 553 rows).
 MAX_ROWS = 1000
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that counts the connections made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(50)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
-        self.connections = 0
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections += 1
-            conn.close()
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    found = Listener()
-    yield found
-    found.sock.close()
 
 
 @pytest.fixture(scope="module")

@@ -36,15 +36,6 @@ CONVENTION = "Convention <b>bold</b> & \"quoted\" 'single' \\ {braces} 50% $5"
 
 
 @pytest.fixture(scope="module")
-def graph(built: tuple[Layout, BuildResult]) -> tuple[Layout, ox.Store]:
-    """The built graph, copied into memory for speed."""
-    layout, _ = built
-    store = ox.Store()
-    store.bulk_extend(ox.Store.read_only(str(layout.store)).quads_for_pattern(None, None, None))
-    return layout, store
-
-
-@pytest.fixture(scope="module")
 def hostile(built: tuple[Layout, BuildResult]) -> tuple[Layout, ox.Store]:
     """A tiny graph whose texts try to break out of every output format."""
     layout, _ = built

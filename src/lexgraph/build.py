@@ -33,7 +33,7 @@ from .sources import check_directories, graph_name, parse_data, read_source
 from .validate import Finding, load_shapes, run_checks, run_shacl, to_rdflib
 
 OUTPUTS = ("lexgraph.trig", "lexgraph.ttl", "lexgraph.nt", "lexgraph.jsonld", "store")
-#: The temporary symlinks of :func:`_link`: ``.<name>.<pid>.tmp``.
+#: The temporary symlinks of :func:`link_atomically`: ``.<name>.<pid>.tmp``.
 _TMP_LINK = re.compile(r"^\.(?:current|lexgraph\.[a-z]+|store)\.(\d+)\.tmp$")
 
 
@@ -122,7 +122,7 @@ def _write_outputs(directory: Path, store: ox.Store) -> tuple[int, int]:
     return len(quads), len(triples)
 
 
-def _link(path: Path, target: str) -> None:
+def link_atomically(path: Path, target: str) -> None:
     """Point ``path`` at ``target`` with an atomic rename of a fresh symlink."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -131,13 +131,13 @@ def _link(path: Path, target: str) -> None:
 
 
 def _switch(build: Path, generation: Path) -> None:
-    _link(build / "current", os.path.relpath(generation, build))
+    link_atomically(build / "current", os.path.relpath(generation, build))
     for name in OUTPUTS:
         link = build / name
         if not link.is_symlink() or os.readlink(link) != f"current/{name}":
             if link.exists() and not link.is_symlink():
                 shutil.rmtree(link) if link.is_dir() else link.unlink()
-            _link(link, f"current/{name}")
+            link_atomically(link, f"current/{name}")
 
 
 def _alive(pid: int) -> bool:

@@ -39,6 +39,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__
+from .build import link_atomically
 from .errors import BuildError
 from .namespaces import ID, PREFIXES
 from .paths import Layout
@@ -165,8 +166,13 @@ def _dataset_iri(store: ox.Store) -> str:
     return found[0] if found else DEFAULT_DATASET
 
 
-def _issued(store: ox.Store, dataset: str, info: Path) -> str:
-    """Return the release date (YYYY-MM-DD) from the build, never from the clock."""
+def recorded_date(store: ox.Store, info: Path, dataset: str | None = None) -> str | None:
+    """Return the date of the data (YYYY-MM-DD) as the build records it, or None.
+
+    The build's ``build-info.json`` date first, else the latest ``dcterms:modified`` of
+    ``dataset`` (of any ``id/dataset/...`` node when None). The clock is never read, so the
+    same build always gives the same date; releases and captions both use this rule.
+    """
     try:
         recorded = json.loads(info.read_text(encoding="utf-8")).get("date")
     except (OSError, ValueError, AttributeError):
@@ -174,13 +180,21 @@ def _issued(store: ox.Store, dataset: str, info: Path) -> str:
     if isinstance(recorded, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", recorded):
         return recorded[:10]
     modified = ox.NamedNode(PREFIXES["dcterms"] + "modified")
+    subject = ox.NamedNode(dataset) if dataset else None
     dates = sorted(
         q.object.value[:10]
-        for q in store.quads_for_pattern(ox.NamedNode(dataset), modified, None)
-        if isinstance(q.object, ox.Literal)
+        for q in store.quads_for_pattern(subject, modified, None)
+        if isinstance(q.object, ox.Literal) and isinstance(q.subject, ox.NamedNode)
+        if dataset or q.subject.value.startswith(ID + "dataset/")
     )
-    if dates:
-        return dates[-1]
+    return dates[-1] if dates else None
+
+
+def _issued(store: ox.Store, dataset: str, info: Path) -> str:
+    """Return the release date: the recorded date, else the day build-info.json was written."""
+    found = recorded_date(store, info, dataset)
+    if found:
+        return found
     stamp = (info if info.exists() else info.parent).stat().st_mtime
     return dt.datetime.fromtimestamp(stamp, dt.UTC).date().isoformat()
 
@@ -348,19 +362,12 @@ def _dumps(quads: list[ox.Quad], triples: list[ox.Triple]) -> dict[str, bytes]:
     }
 
 
-def _link(path: Path, target: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    os.symlink(target, tmp)
-    os.replace(tmp, path)
-
-
 def _switch(layout: Layout, generation: Path) -> None:
     """Point ``build/release`` at ``generation`` and remove the releases it replaces."""
     link = layout.release
     if link.exists() and not link.is_symlink():  # not made by a release: moved aside, pruned
         os.replace(link, generation.with_name(f"{generation.name}.old"))
-    _link(link, os.path.relpath(generation, link.parent))
+    link_atomically(link, os.path.relpath(generation, link.parent))
     for old in generation.parent.iterdir():
         if old != generation:
             shutil.rmtree(old, ignore_errors=True)

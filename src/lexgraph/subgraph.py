@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -342,7 +342,3 @@ def degree(subgraph: Subgraph) -> Mapping[str, int]:
         counts[edge.source] += 1
         counts[edge.target] += 1
     return counts
-
-
-def iris(nodes: Iterable[Node]) -> list[str]:
-    return [n.iri for n in nodes]

@@ -22,7 +22,6 @@ import datetime as dt
 import difflib
 import html
 import io
-import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -49,6 +48,7 @@ from .library import LibraryQuery, parse_params
 from .namespaces import ID, PREFIXES
 from .paths import Layout
 from .query import Result, execute, find_question, open_store, substitutions
+from .release import recorded_date
 from .turtle import natural_key
 
 FORMATS = ("csv", "md", "html", "latex")
@@ -241,24 +241,10 @@ class Context:
 def data_date(layout: Layout, store: ox.Store) -> str | None:
     """The date of the data: the build's recorded date, else the dataset's ``dcterms:modified``.
 
-    The same rule as the release's date (``lexgraph.release``), without its last resort, the
-    file's modification time: a caption must not change when a file is copied.
+    The same rule as the release's date (:func:`lexgraph.release.recorded_date`), without its
+    last resort, the file's modification time: a caption must not change when a file is copied.
     """
-    info = layout.store.resolve().parent / "build-info.json"
-    try:
-        recorded = json.loads(info.read_text(encoding="utf-8")).get("date")
-    except (OSError, ValueError, AttributeError):
-        recorded = None
-    if isinstance(recorded, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", recorded):
-        return recorded[:10]
-    modified = ox.NamedNode(PREFIXES["dcterms"] + "modified")
-    dates = sorted(
-        q.object.value[:10]
-        for q in store.quads_for_pattern(None, modified, None)
-        if isinstance(q.object, ox.Literal) and isinstance(q.subject, ox.NamedNode)
-        if q.subject.value.startswith(ID + "dataset/")
-    )
-    return dates[-1] if dates else None
+    return recorded_date(store, layout.store.resolve().parent / "build-info.json")
 
 
 def caption_line(layout: Layout, store: ox.Store) -> str:
