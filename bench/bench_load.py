@@ -16,7 +16,7 @@ queries and a time (10,000 queries or 120 s, whichever comes first):
 
 It reports throughput, p50/p99/max latency of the library questions, errors, the hostile
 queries' outcomes and the Oxigraph restarts, and, as a footnote, what running a free-form
-query in a child process (``lexgraph.query.free_query``) costs against running it in-process.
+query in a child process (``lexgraph.free_query``) costs against running it in-process.
 
     .venv/bin/python bench/bench_load.py                   # prints the Markdown section
     .venv/bin/python bench/bench_load.py --append bench/RESULTS.md
@@ -75,9 +75,9 @@ def _count(body: bytes) -> int | None:
 
 def questions(store: Path) -> list[Question]:
     """The library's questions with their default parameters bound as VALUES, as remote runs."""
-    from lexgraph.library import read_library
-    from lexgraph.query import open_store, substitutions
-    from lexgraph.remote import with_values
+    from lexgraph.publish.remote import with_values
+    from lexgraph.store.library import read_library
+    from lexgraph.store.query import open_store, substitutions
 
     opened = open_store(store)
     found = []
@@ -175,7 +175,8 @@ def _health(base: str) -> dict[str, object]:
 
 def isolation_overhead(store: Path, reps: int) -> tuple[float, float]:
     """Median seconds of one small free-form query: in a child process, and in-process."""
-    from lexgraph.query import execute, free_query, open_store
+    from lexgraph.store.query import execute, open_store
+    from lexgraph.untrusted.free import free_query
 
     text = "ASK { <https://w3id.org/lexgraph/id/instrument/untoc> ?p ?o }"
     child = []
@@ -289,7 +290,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def serve_and_load(args: argparse.Namespace, store: Path, cache_mb: int) -> list[Phase]:
     """Start `lexgraph serve --cache-mb N`, run the clean and the hostile phase, stop it."""
-    from lexgraph.server import free_port
+    from lexgraph.serve.oxigraph import free_port
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -338,7 +339,7 @@ def serve_and_load(args: argparse.Namespace, store: Path, cache_mb: int) -> list
 
 def oxigraph_alone(args: argparse.Namespace, store: Path) -> Phase:
     """The clean phase straight against an Oxigraph server, without the layer: the baseline."""
-    from lexgraph.server import ServerConfig, free_port, start, stop
+    from lexgraph.serve.oxigraph import ServerConfig, free_port, start, stop
 
     config = ServerConfig(store.resolve(), port=free_port(), timeout_s=args.timeout)
     process = start(config)
@@ -364,7 +365,7 @@ def oxigraph_alone(args: argparse.Namespace, store: Path) -> Phase:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    from lexgraph.paths import Layout
+    from lexgraph.core.paths import Layout
 
     store = Layout.default().store
     if not store.exists():

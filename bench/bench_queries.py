@@ -190,8 +190,8 @@ class Question:
 
 def prepare(store_path: Path, questions_dir: Path) -> list[Question]:
     """Read the library and resolve each question's default parameters on a store."""
-    from lexgraph.library import read_library
-    from lexgraph.query import substitutions
+    from lexgraph.store.library import read_library
+    from lexgraph.store.query import substitutions
 
     store = ox.Store.read_only(str(store_path))
     out = []
@@ -273,8 +273,8 @@ def worker_oxigraph(spec: Json, engines: Sequence[str]) -> None:
     plan = Plan(**spec["plan"])
     questions = [Question(**q) for q in spec["questions"]]
     if "lexgraph" in engines or "basis" in engines:
-        from lexgraph.library import read_query
-        from lexgraph.query import execute, substitutions
+        from lexgraph.store.library import read_query
+        from lexgraph.store.query import execute, substitutions
     _emit({"ready": True, "pid": os.getpid(), "load_s": open_s, "quads": len(store)})
 
     def raw(text: str, pre: Mapping[ox.Variable, Any]) -> Callable[[], int]:

@@ -44,10 +44,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from lexgraph.inference import infer
-from lexgraph.paths import Layout
-from lexgraph.subgraph import Subgraph, select
-from lexgraph.viz import write_page
+from lexgraph.core.paths import Layout
+from lexgraph.render.viz import write_page
+from lexgraph.store.inference import infer
+from lexgraph.views.subgraph import Subgraph, select
 
 BENCH = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"

@@ -56,10 +56,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
+from lexgraph.core.namespaces import LEX, PREFIXES, SOURCE_GRAPH, instance
+from lexgraph.core.paths import Layout
 from lexgraph.importers.participation import Record, record_blocks
-from lexgraph.inference import INFERRED_GRAPH, infer
-from lexgraph.namespaces import LEX, PREFIXES, SOURCE_GRAPH, instance
-from lexgraph.paths import Layout
+from lexgraph.store.inference import INFERRED_GRAPH, infer
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from lexgraph.build import BuildResult, build
-from lexgraph.paths import Layout
+from lexgraph.core.paths import Layout
+from lexgraph.store.build import BuildResult, build
 
 #: The browser fixtures (headless Chromium, network refused): see tests/browser.py.
 pytest_plugins = ["browser", "listener"]

@@ -16,7 +16,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from lexgraph.basis import (
+from lexgraph.cli import main
+from lexgraph.core.errors import InputError
+from lexgraph.core.paths import Layout
+from lexgraph.finder.basis import (
     BASIS,
     NO_BASIS,
     NO_INSTRUMENT,
@@ -26,11 +29,8 @@ from lexgraph.basis import (
     find_basis,
     gaps,
 )
-from lexgraph.basis_format import render, schema, to_json
-from lexgraph.build import BuildResult
-from lexgraph.cli import main
-from lexgraph.errors import InputError
-from lexgraph.paths import Layout
+from lexgraph.render.basis import render, schema, to_json
+from lexgraph.store.build import BuildResult
 
 ROOT = Path(__file__).resolve().parents[1]
 WORLD = Path(__file__).parent / "data" / "basis" / "world.ttl"
@@ -323,9 +323,9 @@ def test_sparql_view_states_the_same_rule(
     built: tuple[Layout, BuildResult], crime: str, modality: str
 ) -> None:
     """queries/views/basis-candidates.rq finds the finder's candidates and articles."""
-    from lexgraph.basis import _candidates
-    from lexgraph.library import read_query
-    from lexgraph.query import execute, resolve_keyed
+    from lexgraph.finder.basis import _candidates
+    from lexgraph.store.library import read_query
+    from lexgraph.store.query import execute, resolve_keyed
 
     layout, _ = built
     store = ox.Store.read_only(str(layout.store))

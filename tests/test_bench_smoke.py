@@ -13,10 +13,10 @@ from types import ModuleType
 
 import pyoxigraph as ox
 
-from lexgraph.build import BuildResult
-from lexgraph.library import read_library
-from lexgraph.paths import Layout
-from lexgraph.query import execute, substitutions
+from lexgraph.core.paths import Layout
+from lexgraph.store.build import BuildResult
+from lexgraph.store.library import read_library
+from lexgraph.store.query import execute, substitutions
 
 ROOT = Path(__file__).resolve().parents[1]
 

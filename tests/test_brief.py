@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from browser import WatchedPage
-from lexgraph.brief import Brief, make_brief, render_brief_html, render_brief_md, write_brief
-from lexgraph.build import BuildResult
 from lexgraph.cli import main
-from lexgraph.errors import InputError
-from lexgraph.namespaces import ID
-from lexgraph.paths import Layout
-from lexgraph.tables import Context, coverage, region_states
+from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import ID
+from lexgraph.core.paths import Layout
+from lexgraph.render.brief import Brief, make_brief, render_brief_html, render_brief_md, write_brief
+from lexgraph.store.build import BuildResult
+from lexgraph.views.tables import Context, coverage, region_states
 
 HOSTILE = Path(__file__).parent / "data" / "views" / "hostile.ttl"
 

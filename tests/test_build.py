@@ -5,11 +5,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from lexgraph.build import BuildResult, build
-from lexgraph.errors import RdfSyntaxError, ValidationFailed
-from lexgraph.namespaces import LEX, instance
-from lexgraph.paths import Layout
-from lexgraph.stats import compute_stats
+from lexgraph.core.errors import RdfSyntaxError, ValidationFailed
+from lexgraph.core.namespaces import LEX, instance
+from lexgraph.core.paths import Layout
+from lexgraph.store.build import BuildResult, build
+from lexgraph.views.stats import compute_stats
 
 
 def test_built_graph_conforms(built: tuple[Layout, BuildResult]) -> None:

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from lexgraph.cli import main
-from lexgraph.paths import Layout
+from lexgraph.core.paths import Layout
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from lexgraph.build import BuildResult
-from lexgraph.namespaces import sparql_prologue
-from lexgraph.paths import Layout
-from lexgraph.stats import compute_stats
+from lexgraph.core.namespaces import sparql_prologue
+from lexgraph.core.paths import Layout
+from lexgraph.store.build import BuildResult
+from lexgraph.views.stats import compute_stats
 
 
 def _count(layout: Layout, pattern: str) -> int:

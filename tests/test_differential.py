@@ -30,11 +30,11 @@ import pytest
 import rdflib
 from rdflib.query import Result, ResultRow
 
-from lexgraph.build import BuildResult
-from lexgraph.library import LibraryQuery, read_library
-from lexgraph.namespaces import PREFIXES
-from lexgraph.paths import Layout
-from lexgraph.query import substitutions
+from lexgraph.core.namespaces import PREFIXES
+from lexgraph.core.paths import Layout
+from lexgraph.store.build import BuildResult
+from lexgraph.store.library import LibraryQuery, read_library
+from lexgraph.store.query import substitutions
 
 #: rdflib 7.6 warns about its own use of its deprecated names, once per quad.
 pytestmark = pytest.mark.filterwarnings(

@@ -9,13 +9,13 @@ import pytest
 from click.testing import CliRunner
 
 from lexgraph import __version__
-from lexgraph.build import BuildResult
-from lexgraph.citation import citation_line, read_citation
 from lexgraph.cli import main
-from lexgraph.errors import InputError
-from lexgraph.namespaces import LEX
-from lexgraph.ontodocs import drop_external, write_docs
-from lexgraph.paths import Layout
+from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import LEX
+from lexgraph.core.paths import Layout
+from lexgraph.publish.ontodocs import drop_external, write_docs
+from lexgraph.store.build import BuildResult
+from lexgraph.views.citation import citation_line, read_citation
 
 ROOT = Path(__file__).resolve().parents[1]
 _EXTERNAL = re.compile(

@@ -35,13 +35,13 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 
-from lexgraph.build import OUTPUTS, BuildResult, build
 from lexgraph.cli import main
-from lexgraph.paths import Layout
-from lexgraph.publish import local_graphs, remote_counts
-from lexgraph.query import open_store
-from lexgraph.remote import Endpoint
-from lexgraph.server import ServerConfig, free_port, running
+from lexgraph.core.paths import Layout
+from lexgraph.publish.graphstore import local_graphs, remote_counts
+from lexgraph.publish.remote import Endpoint
+from lexgraph.serve.oxigraph import ServerConfig, free_port, running
+from lexgraph.store.build import OUTPUTS, BuildResult, build
+from lexgraph.store.query import open_store
 
 BIN = Path(sys.executable).parent
 BUILD = [str(BIN / "lexgraph"), "build"]
@@ -50,12 +50,12 @@ FAST_BUILD = [
     sys.executable,
     "-c",
     "import sys, lexgraph.build\n"
-    "sys.modules['lexgraph.build'].validate_dataset = lambda layout, dataset: []\n"
+    "sys.modules['lexgraph.store.build'].validate_dataset = lambda layout, dataset: []\n"
     "from lexgraph.cli import main\n"
     "main(['build'])\n",
 ]
 #: The module, not the function that ``lexgraph`` re-exports under the same name.
-BUILD_MODULE = importlib.import_module("lexgraph.build")
+BUILD_MODULE = importlib.import_module("lexgraph.store.build")
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 ARTICLES = (
     "instrument_key,english_title,bwb_id,source_path,division,article,heading\n"

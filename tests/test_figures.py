@@ -9,10 +9,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from lexgraph.build import BuildResult
 from lexgraph.cli import main
-from lexgraph.errors import InputError
-from lexgraph.figures import (
+from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import ID
+from lexgraph.core.paths import Layout
+from lexgraph.render.figures import (
     figure_svg,
     label_boxes,
     matrix_figure,
@@ -20,10 +21,9 @@ from lexgraph.figures import (
     save_figure,
     timeline_figure,
 )
-from lexgraph.namespaces import ID
-from lexgraph.paths import Layout
-from lexgraph.subgraph import select
-from lexgraph.tables import caption_line, modality_matrix, participation_matrix, timeline
+from lexgraph.store.build import BuildResult
+from lexgraph.views.subgraph import select
+from lexgraph.views.tables import caption_line, modality_matrix, participation_matrix, timeline
 
 HOSTILE = Path(__file__).parent / "data" / "views" / "hostile.ttl"
 

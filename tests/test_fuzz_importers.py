@@ -31,13 +31,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lexgraph.errors import InputError, LexgraphError
+from lexgraph.core.errors import InputError, LexgraphError
+from lexgraph.core.paths import Layout
 from lexgraph.importers import coe, participation, records, untc, wikidata
 from lexgraph.importers.articles import import_articles
 from lexgraph.importers.countries import import_countries
 from lexgraph.importers.participation import ParticipantNames
 from lexgraph.importers.sdg import import_sdg
-from lexgraph.paths import Layout
 
 ROOT = Path(__file__).resolve().parents[1]
 UNTC_PAGE = ROOT / "tests" / "data" / "untc" / "xviii-12.html"

@@ -20,14 +20,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from lexgraph.build import BuildResult
-from lexgraph.formats import render_result
-from lexgraph.gateway import TRUNCATED, GatewaySettings, running
-from lexgraph.library import LibraryQuery, read_library
-from lexgraph.paths import Layout
-from lexgraph.query import open_store, substitutions
-from lexgraph.remote import Endpoint, with_values
-from lexgraph.server import free_port
+from lexgraph.core.paths import Layout
+from lexgraph.publish.remote import Endpoint, with_values
+from lexgraph.render.formats import render_result
+from lexgraph.serve.app import TRUNCATED, GatewaySettings, running
+from lexgraph.serve.oxigraph import free_port
+from lexgraph.store.build import BuildResult
+from lexgraph.store.library import LibraryQuery, read_library
+from lexgraph.store.query import open_store, substitutions
 from listener import Listener
 
 ROOT = Path(__file__).resolve().parents[1]

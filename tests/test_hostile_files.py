@@ -27,14 +27,14 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from lexgraph import sources
-from lexgraph.build import build, load
 from lexgraph.cli import main
-from lexgraph.errors import InputError, LexgraphError, RdfSyntaxError
+from lexgraph.core.errors import InputError, LexgraphError, RdfSyntaxError
+from lexgraph.core.paths import Layout
 from lexgraph.importers import wikidata
 from lexgraph.importers.wikidata import import_wikidata
-from lexgraph.paths import Layout
-from lexgraph.sources import MAX_JSON_DEPTH, check_directories, parse_data, parse_file
+from lexgraph.store import sources
+from lexgraph.store.build import build, load
+from lexgraph.store.sources import MAX_JSON_DEPTH, check_directories, parse_data, parse_file
 
 KEY = "budapest-ets185"
 ITEM = "Q999000185"
@@ -258,8 +258,8 @@ def test_json_ld_that_crashes_pyoxigraph_is_refused() -> None:
     error), is refused; a child process shows the refusal comes with no crash."""
     code = (
         "import sys\n"
-        "from lexgraph.errors import InputError\n"
-        "from lexgraph.sources import parse_data\n"
+        "from lexgraph.core.errors import InputError\n"
+        "from lexgraph.store.sources import parse_data\n"
         f"doc = {_nested(5000)!r}\n"
         "try:\n"
         "    parse_data(doc, '.jsonld', 'graph/deep.jsonld')\n"

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from lexgraph.cli import main
-from lexgraph.errors import InputError
+from lexgraph.core.errors import InputError
+from lexgraph.core.paths import Layout
 from lexgraph.importers.coe import CHART_URL, import_coe
-from lexgraph.paths import Layout
-from lexgraph.server import free_port
+from lexgraph.serve.oxigraph import free_port
 
 CHART = Path(__file__).parent / "data" / "coe" / "chart-185.html"
 KEY = "budapest-ets185"

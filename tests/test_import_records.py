@@ -10,10 +10,10 @@ import rdflib
 from click.testing import CliRunner
 
 from lexgraph.cli import main
-from lexgraph.errors import InputError
+from lexgraph.core.errors import InputError
+from lexgraph.core.paths import Layout
 from lexgraph.importers.participation import source_tag
 from lexgraph.importers.records import import_records
-from lexgraph.paths import Layout
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT.parent / "shared" / "data" / "participation" / "participation-sample.csv"

@@ -25,7 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lexgraph.cli import main
-from lexgraph.errors import InputError
+from lexgraph.core.errors import InputError
+from lexgraph.core.paths import Layout
 from lexgraph.importers.participation import ParticipantNames
 from lexgraph.importers.untc import (
     column_acts,
@@ -35,7 +36,6 @@ from lexgraph.importers.untc import (
     read_table,
     table_records,
 )
-from lexgraph.paths import Layout
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "data" / "untc" / "xviii-12.html"

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from lexgraph.cli import main
-from lexgraph.errors import InputError
+from lexgraph.core.errors import InputError
+from lexgraph.core.paths import Layout
 from lexgraph.importers.wikidata import import_wikidata
-from lexgraph.paths import Layout
-from lexgraph.server import ServerConfig, free_port, running
+from lexgraph.serve.oxigraph import ServerConfig, free_port, running
 
 FIXTURE = Path(__file__).parent / "data" / "wikidata" / "treaty.ttl"
 ITEM = "Q999000185"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lexgraph.errors import InputError
+from lexgraph.core.errors import InputError
 from lexgraph.importers.articles import import_articles
 
 HEADER = "instrument_key,english_title,bwb_id,source_path,division,article,heading\n"

@@ -9,8 +9,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from lexgraph.build import BuildResult
-from lexgraph.paths import Layout
+from lexgraph.core.paths import Layout
+from lexgraph.store.build import BuildResult
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 TIMEOUT_S = 120

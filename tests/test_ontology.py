@@ -11,7 +11,7 @@ from pyshacl import validate
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from lexgraph import __version__
-from lexgraph.namespaces import LEX
+from lexgraph.core.namespaces import LEX
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = rdflib.Graph().parse(ROOT / "ontology" / "lexgraph.ttl")

@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lexgraph.build import BuildResult
 from lexgraph.cli import main
-from lexgraph.formats import render_result
-from lexgraph.library import read_library
-from lexgraph.namespaces import SOURCE_GRAPH
-from lexgraph.paths import Layout
-from lexgraph.publish import default_graph_store, local_graphs, publish, remote_counts
-from lexgraph.query import open_store, substitutions
-from lexgraph.remote import Endpoint, RemoteError, with_values
-from lexgraph.server import ServerConfig, free_port, running
+from lexgraph.core.namespaces import SOURCE_GRAPH
+from lexgraph.core.paths import Layout
+from lexgraph.publish.graphstore import default_graph_store, local_graphs, publish, remote_counts
+from lexgraph.publish.remote import Endpoint, RemoteError, with_values
+from lexgraph.render.formats import render_result
+from lexgraph.serve.oxigraph import ServerConfig, free_port, running
+from lexgraph.store.build import BuildResult
+from lexgraph.store.library import read_library
+from lexgraph.store.query import open_store, substitutions
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"

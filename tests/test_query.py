@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from lexgraph.build import BuildResult
-from lexgraph.errors import InputError
-from lexgraph.paths import Layout
-from lexgraph.query import execute, find_question, substitutions
+from lexgraph.core.errors import InputError
+from lexgraph.core.paths import Layout
+from lexgraph.store.build import BuildResult
+from lexgraph.store.query import execute, find_question, substitutions
 
 
 def _run(layout: Layout, name: str, params: dict[str, str]) -> list[dict[str, object]]:

@@ -12,11 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from lexgraph.build import BuildResult
-from lexgraph.formats import render_result
-from lexgraph.library import read_library
-from lexgraph.paths import Layout
-from lexgraph.query import execute, substitutions
+from lexgraph.core.paths import Layout
+from lexgraph.render.formats import render_result
+from lexgraph.store.build import BuildResult
+from lexgraph.store.library import read_library
+from lexgraph.store.query import execute, substitutions
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"
@@ -31,7 +31,7 @@ def test_library_has_at_least_20_questions() -> None:
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.name)
 def test_question_matches_golden(built: tuple[Layout, BuildResult], question: object) -> None:
     """The question's CSV answer equals its golden file."""
-    from lexgraph.library import LibraryQuery
+    from lexgraph.store.library import LibraryQuery
 
     assert isinstance(question, LibraryQuery)
     layout, _ = built
@@ -47,7 +47,7 @@ def test_question_matches_golden(built: tuple[Layout, BuildResult], question: ob
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.name)
 def test_question_projects_its_parameters(question: object) -> None:
     """Each parameter is projected, as the engine's binding requires, and has a default."""
-    from lexgraph.library import LibraryQuery
+    from lexgraph.store.library import LibraryQuery
 
     assert isinstance(question, LibraryQuery)
     select = question.text.split("SELECT", 1)[1].split("WHERE", 1)[0]

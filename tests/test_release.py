@@ -13,15 +13,15 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from lexgraph import release as release_module
-from lexgraph.build import BuildResult
 from lexgraph.cli import main
-from lexgraph.errors import BuildError, NotBuilt
-from lexgraph.inference import INFERRED_GRAPH
-from lexgraph.namespaces import PREFIXES
-from lexgraph.paths import Layout
-from lexgraph.release import ReleaseResult, write_release
-from lexgraph.sources import graph_name
+from lexgraph.core.errors import BuildError, NotBuilt
+from lexgraph.core.namespaces import PREFIXES
+from lexgraph.core.paths import Layout
+from lexgraph.publish import release as release_module
+from lexgraph.publish.release import ReleaseResult, write_release
+from lexgraph.store.build import BuildResult
+from lexgraph.store.inference import INFERRED_GRAPH
+from lexgraph.store.sources import graph_name
 
 VOID = rdflib.Namespace(PREFIXES["void"])
 DCAT = rdflib.Namespace(PREFIXES["dcat"])

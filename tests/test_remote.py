@@ -24,13 +24,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from lexgraph.build import BuildResult
-from lexgraph.formats import render_result
-from lexgraph.library import LibraryQuery, Param, read_library
-from lexgraph.paths import Layout
-from lexgraph.query import open_store, substitutions
-from lexgraph.remote import Endpoint, RemoteError, with_values
-from lexgraph.server import ServerConfig, free_port, running
+from lexgraph.core.paths import Layout
+from lexgraph.publish.remote import Endpoint, RemoteError, with_values
+from lexgraph.render.formats import render_result
+from lexgraph.serve.oxigraph import ServerConfig, free_port, running
+from lexgraph.store.build import BuildResult
+from lexgraph.store.library import LibraryQuery, Param, read_library
+from lexgraph.store.query import open_store, substitutions
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"

@@ -17,11 +17,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from lexgraph.build import BuildResult
-from lexgraph.library import LibraryQuery, read_library
-from lexgraph.paths import Layout
-from lexgraph.query import Result, free_query
-from lexgraph.safety import (
+from lexgraph.core.paths import Layout
+from lexgraph.store.build import BuildResult
+from lexgraph.store.library import LibraryQuery, read_library
+from lexgraph.store.query import Result
+from lexgraph.untrusted.free import free_query
+from lexgraph.untrusted.gate import (
     LOCAL_GRAPHS,
     MAX_NESTING,
     QueryRefused,
@@ -228,7 +229,7 @@ def _sandbox_children() -> list[int]:
         except OSError:
             continue
         parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == os.getpid() and b"lexgraph.sandbox" in cmdline:
+        if parent == os.getpid() and b"lexgraph.untrusted.sandbox" in cmdline:
             found.append(int(entry.name))
     return found
 

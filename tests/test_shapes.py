@@ -9,7 +9,7 @@ import rdflib
 from pyshacl import validate
 from rdflib.namespace import RDF, SH
 
-from lexgraph.namespaces import LEX_SH
+from lexgraph.core.namespaces import LEX_SH
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "data" / "shapes"

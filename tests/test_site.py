@@ -10,14 +10,14 @@ import pyoxigraph as ox
 import pytest
 
 from browser import WatchedPage, colours
-from lexgraph.build import BuildResult
-from lexgraph.errors import InputError
-from lexgraph.library import read_query
-from lexgraph.namespaces import ID, PREFIXES
-from lexgraph.paths import Layout
-from lexgraph.query import execute, substitutions
-from lexgraph.site import MARKER, _state_store, page_path, write_site
-from lexgraph.subgraph import Subgraph, select
+from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import ID, PREFIXES
+from lexgraph.core.paths import Layout
+from lexgraph.render.site import MARKER, _state_store, page_path, write_site
+from lexgraph.store.build import BuildResult
+from lexgraph.store.library import read_query
+from lexgraph.store.query import execute, substitutions
+from lexgraph.views.subgraph import Subgraph, select
 
 HOSTILE = Path(__file__).parent / "data" / "views" / "hostile.ttl"
 _LINK = re.compile(r"""(?:href|src)="([^"]*)\"""")

@@ -10,7 +10,7 @@ import pytest
 import rdflib
 from rdflib.plugins.sparql import prepareQuery
 
-from lexgraph.namespaces import PREFIXES
+from lexgraph.core.namespaces import PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 TURTLE = sorted(p for d in ("ontology", "graph") for p in (ROOT / d).rglob("*.ttl"))

@@ -11,13 +11,13 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from lexgraph.build import BuildResult
 from lexgraph.cli import main
-from lexgraph.errors import InputError
-from lexgraph.namespaces import ID
-from lexgraph.paths import Layout
-from lexgraph.query import execute, find_question
-from lexgraph.tables import (
+from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import ID
+from lexgraph.core.paths import Layout
+from lexgraph.store.build import BuildResult
+from lexgraph.store.query import execute, find_question
+from lexgraph.views.tables import (
     FORMATS,
     caption_line,
     instruments_table,

@@ -19,12 +19,12 @@ import pytest
 from click.testing import CliRunner
 
 from browser import WatchedPage, colours, watch
-from lexgraph.build import BuildResult
 from lexgraph.cli import main
-from lexgraph.namespaces import ID
-from lexgraph.paths import Layout
-from lexgraph.subgraph import Subgraph, load_file, select
-from lexgraph.viz import page, positions, show, write_page
+from lexgraph.core.namespaces import ID
+from lexgraph.core.paths import Layout
+from lexgraph.render.viz import page, positions, show, write_page
+from lexgraph.store.build import BuildResult
+from lexgraph.views.subgraph import Subgraph, load_file, select
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

@@ -1,32 +1,80 @@
-"""lexgraph: a knowledge graph of the international legal instruments against crime."""
+"""lexgraph: a knowledge graph of the international legal instruments against crime.
+
+The public API is re-exported here and loaded on first use (PEP 562), so that ``import
+lexgraph`` costs nothing and a one-shot command loads only what it needs. The subpackages are
+the architecture, lowest first: ``core`` (paths, names, errors), ``store`` (build and query
+engine), ``untrusted`` (the query gate and sandbox), ``finder`` (the legal-basis rules),
+``views`` (the data behind tables and figures), ``render`` (formats, figures, brief, site,
+pages), ``publish`` (release files, remote stores), ``serve`` (the HTTP server) and ``cli``;
+``importers`` turn external files into ``graph/imported/``. Modules moved from the flat layout
+of 0.1 are still importable by their old names (:mod:`lexgraph._moved`).
+"""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib
+from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("lexgraph")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+from lexgraph import _moved
+from lexgraph.core.version import __version__
 
-from .basis import Basis, BasisAnswer, dyad, find_basis, gaps
-from .brief import make_brief, write_brief
-from .build import BuildResult, build, load
-from .errors import LexgraphError
-from .figures import matrix_figure, network_figure, save_figure, timeline_figure
-from .paths import Layout
-from .query import open_store, query
-from .site import write_site
-from .subgraph import select
-from .tables import (
-    instruments_table,
-    matrix_table,
-    modality_matrix,
-    participation_matrix,
-    parties_table,
-    render_table,
-    timeline,
-)
+if TYPE_CHECKING:
+    from lexgraph.core.errors import LexgraphError
+    from lexgraph.core.paths import Layout
+    from lexgraph.finder.basis import Basis, BasisAnswer, dyad, find_basis, gaps
+    from lexgraph.render.brief import make_brief, write_brief
+    from lexgraph.render.figures import (
+        matrix_figure,
+        network_figure,
+        save_figure,
+        timeline_figure,
+    )
+    from lexgraph.render.site import write_site
+    from lexgraph.store.build import BuildResult, build, load
+    from lexgraph.store.query import open_store, query
+    from lexgraph.untrusted.free import free_query
+    from lexgraph.views.subgraph import select
+    from lexgraph.views.tables import (
+        instruments_table,
+        matrix_table,
+        modality_matrix,
+        participation_matrix,
+        parties_table,
+        render_table,
+        timeline,
+    )
+
+#: Each public name and the module that defines it.
+_EXPORTS: dict[str, str] = {
+    "Basis": "lexgraph.finder.basis",
+    "BasisAnswer": "lexgraph.finder.basis",
+    "BuildResult": "lexgraph.store.build",
+    "Layout": "lexgraph.core.paths",
+    "LexgraphError": "lexgraph.core.errors",
+    "build": "lexgraph.store.build",
+    "dyad": "lexgraph.finder.basis",
+    "find_basis": "lexgraph.finder.basis",
+    "free_query": "lexgraph.untrusted.free",
+    "gaps": "lexgraph.finder.basis",
+    "instruments_table": "lexgraph.views.tables",
+    "load": "lexgraph.store.build",
+    "make_brief": "lexgraph.render.brief",
+    "matrix_figure": "lexgraph.render.figures",
+    "matrix_table": "lexgraph.views.tables",
+    "modality_matrix": "lexgraph.views.tables",
+    "network_figure": "lexgraph.render.figures",
+    "open_store": "lexgraph.store.query",
+    "participation_matrix": "lexgraph.views.tables",
+    "parties_table": "lexgraph.views.tables",
+    "query": "lexgraph.store.query",
+    "render_table": "lexgraph.views.tables",
+    "save_figure": "lexgraph.render.figures",
+    "select": "lexgraph.views.subgraph",
+    "timeline": "lexgraph.views.tables",
+    "timeline_figure": "lexgraph.render.figures",
+    "write_brief": "lexgraph.render.brief",
+    "write_site": "lexgraph.render.site",
+}
 
 __all__ = [
     "Basis",
@@ -38,6 +86,7 @@ __all__ = [
     "build",
     "dyad",
     "find_basis",
+    "free_query",
     "gaps",
     "instruments_table",
     "load",
@@ -58,3 +107,19 @@ __all__ = [
     "write_brief",
     "write_site",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+    return _moved.submodule(name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
+
+_moved.install()

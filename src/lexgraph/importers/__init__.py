@@ -9,7 +9,7 @@ from pathlib import Path
 
 import rdflib
 
-from ..errors import InputError
+from lexgraph.core.errors import InputError
 
 #: Largest input file an importer reads, in bytes.
 MAX_INPUT_BYTES = 64 * 1024 * 1024

@@ -16,10 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from ..errors import InputError
-from ..namespaces import LEX, PREFIXES, instance
-from ..turtle import Block, Term, render, write_files_atomically
-from . import read_csv
+from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import LEX, PREFIXES, instance
+from lexgraph.core.turtle import Block, Term, render, write_files_atomically
+from lexgraph.importers import read_csv
 
 #: The snapshot of laws-markdown the CSV was extracted from (HEAD of 10 May 2017).
 LAWS_MARKDOWN = "https://github.com/statengeneraal/laws-markdown/blob/91556a80a2/"

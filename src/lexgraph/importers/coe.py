@@ -50,13 +50,18 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from .. import __version__
-from ..errors import InputError
-from ..namespaces import LEX
-from ..paths import Layout
-from . import MAX_INPUT_BYTES, read_text
-from .participation import ParticipantNames, Record, StatusList, write_participation
-from .records import Imported, check_url, instrument_graph, require_instrument
+from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import LEX
+from lexgraph.core.paths import Layout
+from lexgraph.core.version import __version__
+from lexgraph.importers import MAX_INPUT_BYTES, read_text
+from lexgraph.importers.participation import (
+    ParticipantNames,
+    Record,
+    StatusList,
+    write_participation,
+)
+from lexgraph.importers.records import Imported, check_url, instrument_graph, require_instrument
 
 TAG = "coe"
 CHART_URL = (

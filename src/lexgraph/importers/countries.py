@@ -13,10 +13,10 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from ..errors import InputError
-from ..namespaces import LEX, PREFIXES, instance
-from ..turtle import Block, Term, render, write_files_atomically
-from . import read_csv
+from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import LEX, PREFIXES, instance
+from lexgraph.core.turtle import Block, Term, render, write_files_atomically
+from lexgraph.importers import read_csv
 
 #: The snapshot the shared copy was taken from (datasets/country-codes, 15 May 2026).
 SOURCE = "https://github.com/datasets/country-codes/blob/caa72d1e0e/data/country-codes.csv"

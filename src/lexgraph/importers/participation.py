@@ -28,10 +28,10 @@ from pathlib import Path
 import rdflib
 from rdflib import Literal, URIRef
 
-from ..errors import InputError
-from ..namespaces import ID, LEX, PREFIXES, instance
-from ..turtle import Block, Term, render, write_atomically
-from . import parse_turtle
+from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import ID, LEX, PREFIXES, instance
+from lexgraph.core.turtle import Block, Term, render, write_atomically
+from lexgraph.importers import parse_turtle
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 XSD = PREFIXES["xsd"]

@@ -35,11 +35,16 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import Literal, URIRef
 
-from ..errors import InputError
-from ..namespaces import LEX, instance
-from ..paths import Layout
-from . import parse_turtle, read_csv
-from .participation import ACT_KINDS, ParticipantNames, Record, write_participation
+from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import LEX, instance
+from lexgraph.core.paths import Layout
+from lexgraph.importers import parse_turtle, read_csv
+from lexgraph.importers.participation import (
+    ACT_KINDS,
+    ParticipantNames,
+    Record,
+    write_participation,
+)
 
 COLUMNS = (
     "instrument_key",

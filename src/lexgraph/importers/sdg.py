@@ -15,10 +15,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import Literal, URIRef
 
-from ..errors import InputError
-from ..namespaces import PREFIXES
-from ..turtle import Block, Term, render, write_atomically
-from . import MAX_INPUT_BYTES
+from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import PREFIXES
+from lexgraph.core.turtle import Block, Term, render, write_atomically
+from lexgraph.importers import MAX_INPUT_BYTES
 
 SOURCE = (
     "https://github.com/UNStats/LOD4Stats/blob/0ae578bacb/sdg-data/"

@@ -51,18 +51,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import InputError
-from ..namespaces import ID, LEX, PREFIXES
-from ..paths import Layout
-from ..sources import parse_file
-from .participation import (
+from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import ID, LEX, PREFIXES
+from lexgraph.core.paths import Layout
+from lexgraph.importers.participation import (
     ParticipantNames,
     Record,
     StatusList,
     normalise_name,
     write_participation,
 )
-from .records import check_url
+from lexgraph.importers.records import check_url
+from lexgraph.store.sources import parse_file
 
 #: Source tag of every record this importer writes (``id/participation/.../untc``).
 TAG = "untc"

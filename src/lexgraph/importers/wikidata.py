@@ -44,13 +44,13 @@ from rdflib import URIRef
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from .. import __version__
-from ..errors import InputError
-from ..namespaces import PREFIXES
-from ..paths import Layout
-from . import parse_turtle
-from .participation import Record, participant_key, write_participation
-from .records import Imported, instrument_graph, require_instrument
+from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import PREFIXES
+from lexgraph.core.paths import Layout
+from lexgraph.core.version import __version__
+from lexgraph.importers import parse_turtle
+from lexgraph.importers.participation import Record, participant_key, write_participation
+from lexgraph.importers.records import Imported, instrument_graph, require_instrument
 
 TAG = "wikidata"
 ENDPOINT = "https://query.wikidata.org/sparql"
@@ -80,7 +80,7 @@ _HTTP_CODES = {
 }
 
 # Wikidata's own namespaces for statement nodes, used only in the query sent to it; they are
-# not the project's prefixes, so they are not in lexgraph.namespaces.
+# not the project's prefixes, so they are not in lexgraph.core.namespaces.
 QUERY = """\
 PREFIX p: <http://www.wikidata.org/prop/>
 PREFIX ps: <http://www.wikidata.org/prop/statement/>

@@ -1,0 +1,342 @@
+"""Run library questions on a remote SPARQL 1.1 endpoint through SPARQLWrapper.
+
+SPARQLWrapper has traps that this module closes, one by one:
+
+- it asks for XML unless told otherwise: JSON results (and N-Triples for CONSTRUCT and
+  DESCRIBE) are requested explicitly, and the answer is parsed here, so that a truncated or
+  non-JSON body is reported as such rather than as a parser's traceback;
+- it sends every query by GET, and a long query then overflows the server's header limit
+  (Oxigraph caps request headers at 8 KB and SPARQLWrapper reports the 400 as a misleading
+  "bad formed" query): queries whose URL would pass :data:`MAX_GET_BYTES` go by POST;
+- it waits forever by default: every request has a timeout;
+- it sends a generic User-Agent, which public endpoints such as Wikidata's throttle or refuse:
+  lexgraph names itself;
+- it raises a bare ``HTTPError`` for 429 and 503: those are retried after the server's
+  ``Retry-After`` (capped), the others become one clear message.
+
+The SPARQL protocol has no way to send parameter bindings, so the engine binding of the
+embedded engine is emulated with a ``VALUES`` block placed at the start of the query's
+``WHERE`` group, holding each value serialised as one RDF term (N-Triples escaping): a value
+such as ``x" } ; DROP ALL ; #`` stays one literal, exactly as it does locally.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.utils
+import http.client
+import json
+import os
+import re
+import time
+import urllib.error
+import urllib.parse
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from SPARQLWrapper import DIGEST, GET, JSON, N3, POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from lexgraph.core.errors import InputError, LexgraphError
+from lexgraph.core.version import __version__
+from lexgraph.store.query import Result, Term
+
+USER_AGENT = f"lexgraph/{__version__} (+https://w3id.org/lexgraph; SPARQLWrapper)"
+#: Longest GET URL sent; longer queries go by POST (Oxigraph allows 8 KB of headers).
+MAX_GET_BYTES = 2000
+DEFAULT_TIMEOUT_S = 60.0
+#: Largest answer read from an endpoint; a bigger one is refused, not read into memory.
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
+#: Times a 429 or 503 answer is retried, and the longest wait accepted between tries.
+RETRIES = 3
+MAX_RETRY_AFTER_S = 60.0
+#: Environment variables that hold credentials; never taken from the command line.
+ENV_USER = "LEXGRAPH_ENDPOINT_USER"
+ENV_PASSWORD = "LEXGRAPH_ENDPOINT_PASSWORD"
+ENV_TOKEN = "LEXGRAPH_ENDPOINT_TOKEN"
+#: Set to ``digest`` for servers that want HTTP Digest rather than Basic (Virtuoso's
+#: authenticated Graph Store, ``/sparql-graph-crud-auth``).
+ENV_AUTH = "LEXGRAPH_ENDPOINT_AUTH"
+
+
+def digest_credentials(env: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """Return (user, password) when the environment asks for HTTP Digest, else None."""
+    env = os.environ if env is None else env
+    if env.get(ENV_AUTH, "").lower() == "digest" and env.get(ENV_USER):
+        return env[ENV_USER], env.get(ENV_PASSWORD, "")
+    return None
+
+
+class RemoteError(LexgraphError):
+    """A remote endpoint could not be reached or gave an unusable answer."""
+
+
+def auth_header(env: Mapping[str, str] | None = None) -> str | None:
+    """Return the Authorization header the environment asks for, or None.
+
+    >>> auth_header({"LEXGRAPH_ENDPOINT_TOKEN": "t0k"})
+    'Bearer t0k'
+    >>> auth_header({"LEXGRAPH_ENDPOINT_USER": "ann", "LEXGRAPH_ENDPOINT_PASSWORD": "pw"})
+    'Basic YW5uOnB3'
+    """
+    env = os.environ if env is None else env
+    if digest_credentials(env):
+        return None  # Digest needs the server's challenge first; see digest_credentials
+    if env.get(ENV_TOKEN):
+        return f"Bearer {env[ENV_TOKEN]}"
+    if env.get(ENV_USER):
+        pair = f"{env[ENV_USER]}:{env.get(ENV_PASSWORD, '')}".encode()
+        return "Basic " + base64.b64encode(pair).decode("ascii")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Bindings as a VALUES block
+
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*"
+    r"|[{}]"
+    r"|[A-Za-z_][A-Za-z0-9_]*"
+    r"|\s+"
+    r"|.",
+    re.DOTALL,
+)
+
+
+def _where_brace(text: str) -> int:
+    """Return the offset just after the ``{`` that opens the query's WHERE group."""
+    depth = 0
+    first_brace = -1
+    after_where = False
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token == "{":
+            if depth == 0 and after_where:
+                return match.end()
+            if depth == 0 and first_brace < 0:
+                first_brace = match.end()
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0 and token.upper() == "WHERE":
+            after_where = True
+    if first_brace >= 0 and not re.search(r"\bCONSTRUCT\b", text, re.IGNORECASE):
+        return first_brace  # SELECT/ASK/DESCRIBE without the optional WHERE keyword
+    raise InputError("cannot find the WHERE group of the query to bind its parameters")
+
+
+def with_values(text: str, bindings: Mapping[ox.Variable, Term]) -> str:
+    """Return ``text`` with ``bindings`` as a VALUES block opening its WHERE group.
+
+    >>> with_values("SELECT ?x WHERE { ?x ?p ?o }", {ox.Variable("x"): ox.Literal('a"b')})
+    'SELECT ?x WHERE { VALUES (?x) { ("a\\\\"b") }\\n ?x ?p ?o }'
+    """
+    if not bindings:
+        return text
+    cut = _where_brace(text)
+    names = " ".join(str(v) for v in bindings)
+    values = " ".join(str(t) for t in bindings.values())
+    return f"{text[:cut]} VALUES ({names}) {{ ({values}) }}\n{text[cut:]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers
+
+
+def _term(binding: Mapping[str, str], where: str) -> Term:
+    kind, value = binding.get("type"), binding.get("value")
+    if not isinstance(value, str):
+        raise RemoteError(f"{where}: a binding has no string value: {binding!r}")
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if kind in ("literal", "typed-literal"):
+        if binding.get("xml:lang"):
+            return ox.Literal(value, language=binding["xml:lang"])
+        if binding.get("datatype"):
+            return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
+        return ox.Literal(value)
+    raise RemoteError(f"{where}: a binding has an unknown type {kind!r}")
+
+
+def parse_json_results(body: bytes, content_type: str, where: str) -> Result:
+    """Turn a SPARQL JSON results document into a :class:`Result`; say what is wrong if not."""
+    try:
+        doc = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        shape = "truncated" if body.lstrip().startswith((b"{", b"[")) else "not JSON"
+        raise RemoteError(
+            f"{where}: the endpoint's answer is {shape} ({len(body)} bytes, "
+            f"content type {content_type or 'none'}): {exc}"
+        ) from None
+    if not isinstance(doc, dict) or "head" not in doc:
+        raise RemoteError(f"{where}: the answer is JSON but not SPARQL results (no 'head')")
+    if "boolean" in doc:
+        return Result(boolean=bool(doc["boolean"]))
+    try:  # a bad IRI or language tag from a hostile endpoint raises ValueError in pyoxigraph
+        variables = tuple(doc["head"].get("vars", []))
+        rows = tuple(
+            tuple(_term(row[v], where) if v in row else None for v in variables)
+            for row in doc["results"]["bindings"]
+        )
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise RemoteError(f"{where}: malformed SPARQL JSON results ({exc!r})") from None
+    return Result(variables=variables, rows=rows)
+
+
+def retry_after(value: str | None) -> float:
+    """Return the seconds a ``Retry-After`` header asks to wait (delta or HTTP date).
+
+    >>> retry_after("7")
+    7.0
+    """
+    if not value:
+        return 1.0
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 1.0
+    return max(0.0, when.timestamp() - time.time())
+
+
+def retry_wait(exc: urllib.error.HTTPError, attempt: int, retries: int, what: str) -> float | None:
+    """Return how long to wait before retrying a 429, or a 503 that says when, else None.
+
+    A wait longer than :data:`MAX_RETRY_AFTER_S` is refused with a message, not slept.
+    """
+    if exc.code not in (429, 503) or attempt >= retries:
+        return None
+    if exc.code == 503 and not exc.headers.get("Retry-After"):
+        return None  # a 503 without Retry-After (a query over its time limit) is final
+    wait = retry_after(exc.headers.get("Retry-After"))
+    if wait > MAX_RETRY_AFTER_S:
+        raise RemoteError(
+            f"{what} answered {exc.code} and asks to wait {wait:.0f} s, "
+            f"longer than {MAX_RETRY_AFTER_S:.0f} s"
+        )
+    return wait
+
+
+def http_failure(exc: urllib.error.HTTPError, what: str) -> RemoteError:
+    """Return the error for an HTTP error answer, with the start of the server's words."""
+    detail = exc.read()[:300].decode("utf-8", "replace").strip()
+    return RemoteError(
+        f"{what} answered HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")
+    )
+
+
+_QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def _form(text: str) -> str:
+    stripped = "".join(
+        m.group() for m in _TOKEN.finditer(text) if not m.group().startswith(("#", "<", '"', "'"))
+    )
+    found = _QUERY_FORM.search(stripped)
+    return found.group(1).upper() if found else "SELECT"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A remote SPARQL 1.1 query endpoint."""
+
+    url: str
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    retries: int = RETRIES
+    max_get_bytes: int = MAX_GET_BYTES
+    sleep: Callable[[float], None] = time.sleep
+
+    def __post_init__(self) -> None:
+        parts = urllib.parse.urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InputError(f"endpoint {self.url!r} is not an http(s) URL")
+
+    def _wrapper(self, text: str, form: str) -> SPARQLWrapper:
+        sparql = SPARQLWrapper(self.url, agent=USER_AGENT)
+        sparql.setQuery(text)
+        sparql.setTimeout(int(max(1, round(self.timeout_s))))
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            sparql.setReturnFormat(N3)
+            # SPARQLWrapper's N3 asks for several RDF syntaxes; N-Triples is the one parsed here.
+            sparql.addCustomHttpHeader("Accept", "application/n-triples, text/plain;q=0.5")
+        else:
+            sparql.setReturnFormat(JSON)
+        sparql.setOnlyConneg(True)
+        encoded = len(urllib.parse.urlencode({"query": text}))
+        if len(self.url) + encoded + 1 > self.max_get_bytes:
+            sparql.setMethod(POST)
+            sparql.setRequestMethod(URLENCODED)
+        else:
+            sparql.setMethod(GET)
+        header = auth_header()
+        if header:
+            sparql.addCustomHttpHeader("Authorization", header)
+        digest = digest_credentials()
+        if digest:
+            sparql.setHTTPAuth(DIGEST)
+            sparql.setCredentials(*digest)
+        return sparql
+
+    def query(self, text: str, where: str = "query") -> Result:
+        """Run SPARQL ``text`` on the endpoint and return its answer."""
+        form = _form(text)
+        sparql = self._wrapper(text, form)
+        for attempt in range(self.retries + 1):
+            try:
+                response = sparql.query().response
+                body = response.read(MAX_ANSWER_BYTES + 1)
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise RemoteError(
+                        f"{where}: {self.url} answered more than {MAX_ANSWER_BYTES} bytes; "
+                        "add a LIMIT to the query"
+                    )
+                content_type = response.headers.get("Content-Type", "")
+                break
+            except urllib.error.HTTPError as exc:
+                wait = retry_wait(exc, attempt, self.retries, f"{where}: {self.url}")
+                if wait is None:
+                    raise http_failure(exc, f"{where}: {self.url}") from None
+                self.sleep(wait)
+            except SPARQLWrapperException as exc:
+                # 400, 401, 404, 414 and 500, which SPARQLWrapper renames; keep the server's words.
+                raise RemoteError(f"{where}: {self.url} refused the query: {exc.msg}") from None
+            except TimeoutError:
+                raise RemoteError(
+                    f"{where}: {self.url} gave no answer within {self.timeout_s:g} s"
+                ) from None
+            except urllib.error.URLError as exc:
+                if isinstance(exc.reason, TimeoutError):
+                    raise RemoteError(
+                        f"{where}: {self.url} gave no answer within {self.timeout_s:g} s"
+                    ) from None
+                raise RemoteError(f"{where}: cannot reach {self.url}: {exc.reason}") from None
+            except (http.client.HTTPException, ConnectionError, OSError) as exc:
+                raise RemoteError(
+                    f"{where}: the connection to {self.url} failed: {exc!r}"
+                ) from None
+        else:  # pragma: no cover - the loop always breaks or raises
+            raise RemoteError(f"{where}: {self.url} kept answering 429/503")
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            try:
+                triples = tuple(t.triple for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+            except SyntaxError as exc:
+                raise RemoteError(
+                    f"{where}: the endpoint's graph answer is not N-Triples "
+                    f"(content type {content_type or 'none'}): {exc}"
+                ) from None
+            return Result(triples=triples)
+        if "json" not in content_type.lower():
+            raise RemoteError(
+                f"{where}: {self.url} answered {content_type or 'no content type'}, not SPARQL "
+                f"JSON results ({len(body)} bytes)"
+            )
+        return parse_json_results(body, content_type, where)

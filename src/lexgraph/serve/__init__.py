@@ -1,0 +1,1 @@
+"""``lexgraph serve``: the policy layer (Starlette) in front of Oxigraph's read-only server."""

@@ -1,0 +1,301 @@
+"""Run SPARQL on the built graph: library questions with bound parameters, or free text.
+
+Parameters are bound by the engine (pyoxigraph ``substitutions``), never pasted into the
+query text, so a value is always a value, whatever characters it holds. pyoxigraph binds only
+variables of the SELECT projection, so a library question projects each of its parameters
+(which also shows, in every answer, what was asked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from lexgraph.core.errors import InputError, NotBuilt
+from lexgraph.core.namespaces import ID, PREFIXES, instance
+from lexgraph.store.library import LibraryQuery, Param, read_library, read_query
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+XSD = PREFIXES["xsd"]
+_KEYED_KINDS = {"crime": "crime", "modality": "modality", "instrument": "instrument"}
+
+
+@dataclass(frozen=True)
+class Result:
+    """The answer to a query: SELECT rows, an ASK boolean, or CONSTRUCT/DESCRIBE triples."""
+
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[ox.Triple, ...] = ()
+    #: True when a row cap cut the rows or triples short (see ``execute(max_rows=...)``).
+    truncated: bool = False
+
+    def values(self) -> list[dict[str, object]]:
+        """Return the rows as dicts of Python values (str, int, float, bool, date)."""
+        return [
+            {v: python_value(t) for v, t in zip(self.variables, row, strict=True)}
+            for row in self.rows
+        ]
+
+
+def python_value(term: Term | None) -> object:
+    """Convert a term to a plain Python value: literals by datatype, IRIs to strings.
+
+    >>> python_value(ox.Literal("2003-09-29", datatype=ox.NamedNode(XSD + "date")))
+    datetime.date(2003, 9, 29)
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        kind = term.datatype.value[len(XSD) :] if term.datatype.value.startswith(XSD) else ""
+        try:
+            if kind in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger"):
+                return int(term.value)
+            if kind in ("decimal", "double", "float"):
+                return float(term.value)
+            if kind == "boolean":
+                return term.value in ("true", "1")
+            if kind == "date":
+                return dt.date.fromisoformat(term.value)
+        except ValueError:
+            return term.value
+        return term.value
+    if isinstance(term, ox.NamedNode | ox.BlankNode):
+        return term.value
+    return str(term)
+
+
+def open_store(path: Path) -> ox.Store:
+    """Open the built on-disk store read-only."""
+    if not path.exists():
+        raise NotBuilt(str(path))
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise NotBuilt(f"{path} ({exc})") from exc
+
+
+def _exists(store: ox.Store, iri: str) -> bool:
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:  # not an IRI at all, so not the IRI of anything
+        return False
+    return any(store.quads_for_pattern(node, None, None))
+
+
+def _keys(store: ox.Store, kind: str) -> list[str]:
+    prefix = f"{ID}{kind}/"
+    found = {
+        q.subject.value[len(prefix) :]
+        for q in store.quads_for_pattern(None, ox.NamedNode(PREFIXES["lex"] + "key"), None)
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefix)
+    }
+    return sorted(found)
+
+
+def _by_label(store: ox.Store, kind: str, value: str) -> str | None:
+    wanted = value.casefold()
+    prefix = f"{ID}{kind}/"
+    for prop in ("skos:prefLabel", "skos:altLabel", "rdfs:label"):
+        ns, local = prop.split(":")
+        for q in store.quads_for_pattern(None, ox.NamedNode(PREFIXES[ns] + local), None):
+            if (
+                isinstance(q.subject, ox.NamedNode)
+                and q.subject.value.startswith(prefix)
+                and isinstance(q.object, ox.Literal)
+                and q.object.value.casefold() == wanted
+            ):
+                return q.subject.value
+    return None
+
+
+def resolve_state(store: ox.Store, value: str) -> ox.NamedNode:
+    """Resolve a state given by ISO alpha-3, alpha-2 or name to its IRI.
+
+    Participants that are not states (the European Union, ``EU``) resolve by key or name.
+    """
+    text = value.strip()
+    if re.fullmatch(r"[A-Za-z]{3}", text) and _exists(store, instance("state", text.upper())):
+        return ox.NamedNode(instance("state", text.upper()))
+    if re.fullmatch(r"[A-Za-z]{2}", text):
+        for q in store.quads_for_pattern(
+            None, ox.NamedNode(PREFIXES["lex"] + "iso3166Alpha2"), ox.Literal(text.upper())
+        ):
+            if isinstance(q.subject, ox.NamedNode):
+                return q.subject
+    organization = instance("organization", text.upper())
+    if re.fullmatch(r"[A-Za-z]{2,6}", text) and _exists(store, organization):
+        return ox.NamedNode(organization)  # a participant that is not a state, such as the EU
+    found = _by_label(store, "state", text) or _by_label(store, "organization", text)
+    if found:
+        return ox.NamedNode(found)
+    raise InputError(
+        f"unknown state {value!r}: give an ISO 3166-1 alpha-2 or alpha-3 code or a name"
+    )
+
+
+def resolve_keyed(store: ox.Store, kind: str, value: str) -> ox.NamedNode:
+    """Resolve a crime type, modality or instrument given by key, IRI or label."""
+    text = value.strip()
+    iri = text if text.startswith(f"{ID}{kind}/") else instance(kind, text.lower())
+    if _exists(store, iri):
+        return ox.NamedNode(iri)
+    found = _by_label(store, kind, text)
+    if found:
+        return ox.NamedNode(found)
+    keys = _keys(store, kind)
+    close = difflib.get_close_matches(text.lower(), keys, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(keys[:40])}"
+    raise InputError(f"unknown {kind} {value!r}{hint}")
+
+
+def _unresolved(kind: str, value: str) -> ox.NamedNode:
+    """Map a key or ISO alpha-3 code to its IRI without a store to look names up in."""
+    text = value.strip()
+    if kind == "state":
+        if not re.fullmatch(r"[A-Za-z]{3}", text):
+            raise InputError(
+                f"state {value!r}: without a local build only ISO alpha-3 codes are understood; "
+                "run `lexgraph build` to resolve names and alpha-2 codes"
+            )
+        return ox.NamedNode(instance("state", text.upper()))
+    if text.startswith(f"{ID}{kind}/"):
+        return ox.NamedNode(text)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", text.lower()):
+        raise InputError(
+            f"{kind} {value!r}: without a local build only keys are understood; "
+            "run `lexgraph build` to resolve labels"
+        )
+    return ox.NamedNode(instance(kind, text.lower()))
+
+
+def bind(store: ox.Store | None, param: Param, value: str) -> Term:
+    """Turn a parameter's text value into the RDF term the engine binds.
+
+    Without a store (a remote endpoint and no local build), keys and alpha-3 codes are still
+    understood; labels and alpha-2 codes need the store to be looked up.
+    """
+    kind = param.kind
+    if kind in _KEYED_KINDS:
+        if store is None:
+            return _unresolved(_KEYED_KINDS[kind], value)
+        return resolve_keyed(store, _KEYED_KINDS[kind], value)
+    if kind == "state":
+        if store is None:
+            return _unresolved("state", value)
+        return resolve_state(store, value)
+    if kind == "target":
+        return ox.NamedNode(PREFIXES["sdg"] + value.strip())
+    if kind == "iri":
+        if not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+", value):
+            raise InputError(f"parameter {param.name}: {value!r} is not an absolute IRI")
+        return ox.NamedNode(value)
+    if kind == "date":
+        try:
+            return ox.Literal(
+                dt.date.fromisoformat(value).isoformat(), datatype=ox.NamedNode(XSD + "date")
+            )
+        except ValueError:
+            raise InputError(
+                f"parameter {param.name}: {value!r} is not a date YYYY-MM-DD"
+            ) from None
+    if kind == "integer":
+        if not re.fullmatch(r"-?[0-9]+", value):
+            raise InputError(f"parameter {param.name}: {value!r} is not an integer")
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+    return ox.Literal(value)
+
+
+def substitutions(
+    store: ox.Store | None, question: LibraryQuery, params: Mapping[str, str]
+) -> dict[ox.Variable, Term]:
+    """Check ``params`` against the question's and return the engine's bindings."""
+    allowed = ", ".join(f"{p.name} ({p.kind})" for p in question.params) or "none"
+    unknown = sorted(set(params) - {p.name for p in question.params})
+    if unknown:
+        raise InputError(
+            f"{question.name}: unknown parameter(s) {', '.join(unknown)}; allowed: {allowed}"
+        )
+    bound: dict[ox.Variable, Term] = {}
+    for param in question.params:
+        value = params.get(param.name, param.default)
+        if value is None:
+            raise InputError(f"{question.name}: missing parameter {param.name}; allowed: {allowed}")
+        bound[ox.Variable(param.name)] = bind(store, param, value)
+    return bound
+
+
+def execute(
+    store: ox.Store,
+    text: str,
+    bindings: Mapping[ox.Variable, Term] | None = None,
+    where: str = "query",
+    *,
+    max_rows: int | None = None,
+) -> Result:
+    """Run SPARQL text on ``store`` with the union of named graphs as the default graph.
+
+    With ``max_rows``, at most that many rows (or triples) are read from the engine, and the
+    result says ``truncated=True`` when there were more.
+    """
+    try:
+        answer = store.query(
+            text, use_default_graph_as_union=True, substitutions=dict(bindings or {})
+        )
+    except SyntaxError as exc:
+        raise InputError(f"{where}: SPARQL syntax error: {exc}") from None
+    except (RuntimeError, OSError) as exc:
+        raise InputError(f"{where}: the query cannot run: {exc}") from None
+    if isinstance(answer, ox.QueryBoolean):
+        return Result(boolean=bool(answer))
+    limit = None if max_rows is None else max_rows + 1
+    if isinstance(answer, ox.QueryTriples):
+        triples = tuple(itertools.islice(answer, limit))
+        cut = max_rows is not None and len(triples) > max_rows
+        return Result(triples=triples[:max_rows] if cut else triples, truncated=cut)
+    variables = tuple(v.value for v in answer.variables)
+    rows = tuple(itertools.islice((tuple(row) for row in answer), limit))
+    cut = max_rows is not None and len(rows) > max_rows
+    return Result(variables=variables, rows=rows[:max_rows] if cut else rows, truncated=cut)
+
+
+def find_question(questions_dir: Path, name: str) -> LibraryQuery:
+    """Return a library question by name, or read a query file given by path."""
+    path = Path(name)
+    if path.suffix == ".rq" and path.is_file():
+        return read_query(path)
+    library = read_library(questions_dir)
+    for question in library:
+        if question.name == name:
+            return question
+    close = difflib.get_close_matches(name, [q.name for q in library], n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `lexgraph queries` lists them"
+    raise InputError(f"no question named {name!r}{hint}")
+
+
+def query(
+    question: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    store: ox.Store | None = None,
+    questions_dir: Path | None = None,
+) -> Result:
+    """Run a library question (by name or ``.rq`` path) on the built graph.
+
+    >>> rows = query("instruments-providing-modality", {"modality": "extradition"}).values()
+    ... # doctest: +SKIP
+    """
+    from lexgraph.core.paths import Layout
+
+    layout = Layout.default()
+    store = store if store is not None else open_store(layout.store)
+    found = find_question(questions_dir or layout.questions, question)
+    return execute(store, found.text, substitutions(store, found, params or {}), found.name)

@@ -1,0 +1,233 @@
+"""Run untrusted work in a child process that is killed at its deadline.
+
+pyoxigraph has no query timeout, and rdflib's parser cannot be interrupted: the only way to
+stop either at a wall-clock limit is to run it in another process and kill that process. A
+:class:`Worker` is such a process, answering one request at a time over its standard input and
+output (length-prefixed pickles; both ends are this module, so nothing foreign is unpickled).
+
+The child does not import the ``lexgraph`` package's ``__init__``, which pulls in the whole
+library (matplotlib included, more than half a second): it registers a bare package module
+and imports only the modules it needs, so a one-shot query pays about a tenth of a second of
+start-up (measured in ``bench/RESULTS.md``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from lexgraph.core.errors import LexgraphError
+from lexgraph.core.version import __version__
+from lexgraph.store.query import Result
+from lexgraph.untrusted.gate import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryTimeout
+
+_HEADER = struct.Struct(">Q")
+_BOOTSTRAP = (
+    "import sys, types\n"
+    "package = types.ModuleType('lexgraph')\n"
+    "package.__path__ = [sys.argv[1]]\n"
+    "package.__version__ = sys.argv[2]\n"
+    "sys.modules['lexgraph'] = package\n"
+    "from lexgraph.untrusted.sandbox import serve\n"
+    "serve()\n"
+)
+
+
+class WorkerError(LexgraphError):
+    """The child process failed in a way that is not the query's fault."""
+
+
+class _Deadline(Exception):
+    pass
+
+
+def _write(stream: IO[bytes], message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
+    chunks: list[bytes] = []
+    missing = size
+    while missing:
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                raise _Deadline
+        chunk = os.read(fd, min(missing, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read(fd: int, deadline: float | None) -> Any:
+    (size,) = _HEADER.unpack(_read_exactly(fd, _HEADER.size, deadline))
+    return pickle.loads(_read_exactly(fd, size, deadline))
+
+
+def _rebuilt(qualified: str, message: str) -> LexgraphError:
+    """The child's error as the same LexgraphError subclass, carrying the same message."""
+    module_name, _, name = qualified.rpartition(".")
+    cls: type[LexgraphError] = LexgraphError
+    module = sys.modules.get(module_name)
+    found = getattr(module, name, None) if module else None
+    if isinstance(found, type) and issubclass(found, LexgraphError):
+        cls = found
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    return error
+
+
+class Worker:
+    """A child process that answers requests one at a time and is killed when one overruns."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def _running(self) -> subprocess.Popen[bytes]:
+        if self._process is None or self._process.poll() is not None:
+            package = str(Path(__file__).resolve().parent.parent)
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", _BOOTSTRAP, package, __version__],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                close_fds=True,
+            )
+        return self._process
+
+    def call(self, request: tuple[object, ...], timeout_s: float) -> Any:
+        """Send ``request`` and return the answer; kill the child if it takes over ``timeout_s``.
+
+        Raises :class:`QueryTimeout` at the deadline, the child's own
+        :class:`LexgraphError` (same class, same message) when the request failed there, and
+        :class:`WorkerError` when the child died.
+        """
+        process = self._running()
+        assert process.stdin is not None and process.stdout is not None
+        deadline = time.monotonic() + timeout_s
+        try:
+            _write(process.stdin, request)
+            kind, *rest = _read(process.stdout.fileno(), deadline)
+        except _Deadline:
+            self.kill()
+            raise QueryTimeout(
+                f"the query ran past its limit of {timeout_s:g} s and was stopped"
+            ) from None
+        except (EOFError, BrokenPipeError, OSError, pickle.UnpicklingError) as exc:
+            code = self.kill()
+            raise WorkerError(f"the query process died (exit code {code}): {exc!r}") from None
+        if kind == "ok":
+            return rest[0]
+        if kind == "refused":
+            raise _rebuilt(rest[0], rest[1])
+        raise WorkerError(f"the query process failed:\n{rest[0]}")
+
+    def kill(self) -> int | None:
+        """Kill the child at once (it may be busy in native code) and reap it."""
+        process, self._process = self._process, None
+        if process is None:
+            return None
+        if process.poll() is None:
+            process.kill()
+        code = process.wait()
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                stream.close()
+        return code
+
+    def close(self) -> None:
+        """Stop the child: end of input first, so it exits by itself, then kill."""
+        process = self._process
+        if process is not None and process.poll() is None and process.stdin is not None:
+            try:
+                process.stdin.close()
+                process.wait(2)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self.kill()
+
+
+def run_isolated(
+    location: Path,
+    text: str,
+    bindings: Mapping[ox.Variable, Any] | None = None,
+    *,
+    where: str = "query",
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> Result:
+    """Run a query on the store at ``location`` in a child process killed after ``timeout_s``.
+
+    The caller checks the text first (:func:`lexgraph.untrusted.gate.check_query`).
+    """
+    worker = Worker()
+    try:
+        request = ("run", str(location), text, dict(bindings or {}), where, max_rows)
+        result = worker.call(request, timeout_s)
+        if not isinstance(result, Result):
+            raise WorkerError(f"the query process answered {type(result).__name__}, not a result")
+        return result
+    finally:
+        worker.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The child's side
+
+
+def _handle(request: tuple[Any, ...], stores: dict[str, ox.Store]) -> object:
+    kind = request[0]
+    if kind == "check":
+        from lexgraph.untrusted.gate import check_query
+
+        _, text, max_bytes = request
+        return check_query(text, max_bytes=max_bytes)
+    if kind == "run":
+        from lexgraph.store.query import execute, open_store
+
+        _, location, text, bindings, where, max_rows = request
+        if location not in stores:
+            stores[location] = open_store(Path(location))
+        return execute(stores[location], text, bindings, where, max_rows=max_rows)
+    raise ValueError(f"unknown request {kind!r}")
+
+
+def serve() -> None:
+    """The child's loop: read a request, answer it, until standard input closes."""
+    logging.getLogger("rdflib").setLevel(logging.ERROR)  # its URI warnings are not ours
+    requests = sys.stdin.buffer.fileno()
+    replies = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but replies may reach the reply pipe
+    stores: dict[str, ox.Store] = {}
+    while True:
+        try:
+            request = _read(requests, None)
+        except EOFError:
+            return
+        try:
+            reply: tuple[object, ...] = ("ok", _handle(request, stores))
+        except LexgraphError as exc:
+            cls = type(exc)
+            reply = ("refused", f"{cls.__module__}.{cls.__qualname__}", str(exc))
+        except Exception:
+            reply = ("crashed", traceback.format_exc())
+        _write(replies, reply)

@@ -1,0 +1,99 @@
+"""Counts of the built graph: per class, per modality, and the facts without a source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from lexgraph.core.namespaces import sparql_prologue
+
+#: Classes whose every instance must carry a dcterms:source.
+SOURCED_CLASSES = (
+    "Instrument",
+    "Provision",
+    "Participation",
+    "Reservation",
+    "CrimeType",
+    "Mapping",
+    "State",
+    "DiscussionQuestion",
+)
+
+_CLASS_COUNTS = """
+SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  ?class a owl:Class . FILTER(STRSTARTS(STR(?class), STR(lex:)))
+  OPTIONAL { ?x a ?class }
+} GROUP BY ?class ORDER BY ?class
+"""
+_MODALITY_COUNTS = """
+SELECT ?modality (COUNT(DISTINCT ?p) AS ?provisions) (COUNT(DISTINCT ?i) AS ?instruments) WHERE {
+  ?modality a lex:CooperationModality .
+  OPTIONAL { ?p lex:providesFor ?modality ; lex:partOf ?i }
+} GROUP BY ?modality ORDER BY ?modality
+"""
+_UNSOURCED = """
+SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  VALUES ?class { %s }
+  ?x a ?class . FILTER NOT EXISTS { ?x dcterms:source ?s }
+}
+"""
+_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+_LINKS = "SELECT (COUNT(*) AS ?n) WHERE { ?p lex:providesFor ?m }"
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What ``lexgraph stats`` prints."""
+
+    triples: int
+    classes: tuple[tuple[str, int], ...]
+    modalities: tuple[tuple[str, int, int], ...]
+    modality_links: int
+    unsourced: int
+
+
+def _rows(store: ox.Store, text: str) -> list[ox.QuerySolution]:
+    result = store.query(sparql_prologue() + text, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    return list(result)
+
+
+def _int(term: object) -> int:
+    return int(term.value) if isinstance(term, ox.Literal) else 0
+
+
+def _local(term: object) -> str:
+    value = term.value if isinstance(term, ox.NamedNode) else str(term)
+    return value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def compute_stats(store: ox.Store) -> Stats:
+    """Count the built graph."""
+    classes = tuple((_local(r["class"]), _int(r["n"])) for r in _rows(store, _CLASS_COUNTS))
+    modalities = tuple(
+        (_local(r["modality"]), _int(r["provisions"]), _int(r["instruments"]))
+        for r in _rows(store, _MODALITY_COUNTS)
+    )
+    values = " ".join(f"lex:{c}" for c in SOURCED_CLASSES)
+    return Stats(
+        triples=_int(_rows(store, _TRIPLES)[0]["n"]),
+        classes=classes,
+        modalities=modalities,
+        modality_links=_int(_rows(store, _LINKS)[0]["n"]),
+        unsourced=_int(_rows(store, _UNSOURCED % values)[0]["n"]),
+    )
+
+
+def render_stats(stats: Stats) -> str:
+    """Render stats as aligned text."""
+    lines = [f"triples: {stats.triples}", "", "instances per class:"]
+    lines += [f"  {name:<42} {n:>6}" for name, n in stats.classes]
+    lines += ["", "provisions and instruments per modality:"]
+    lines += [f"  {name:<42} {p:>6} {i:>4}" for name, p, i in stats.modalities]
+    lines += [
+        "",
+        f"provision -> modality links: {stats.modality_links}",
+        f"facts without a source ({', '.join(SOURCED_CLASSES)}): {stats.unsourced}",
+    ]
+    return "\n".join(lines) + "\n"
