@@ -11,7 +11,7 @@ import re
 
 
 def one_line(text: str) -> str:
-    """Collapse runs of white space, newlines included, to one space.
+    r"""Collapse runs of white space, newlines included, to one space.
 
     >>> one_line("a\n  b")
     'a b'
