@@ -124,6 +124,7 @@ class Owl:
     """The terms of ``owl:`` that lexgraph uses."""
 
     sameAs: Final = PREFIXES["owl"] + "sameAs"
+    versionInfo: Final = PREFIXES["owl"] + "versionInfo"
 
 
 class Xsd:
@@ -156,6 +157,9 @@ class Skos:
 class Dcterms:
     """The terms of ``dcterms:`` that lexgraph uses."""
 
+    description: Final = PREFIXES["dcterms"] + "description"
+    issued: Final = PREFIXES["dcterms"] + "issued"
+    license: Final = PREFIXES["dcterms"] + "license"
     modified: Final = PREFIXES["dcterms"] + "modified"
     source: Final = PREFIXES["dcterms"] + "source"
     title: Final = PREFIXES["dcterms"] + "title"
@@ -165,6 +169,27 @@ class Void:
     """The terms of ``void:`` that lexgraph uses."""
 
     Dataset: Final = PREFIXES["void"] + "Dataset"
+    class_: Final = PREFIXES["void"] + "class"
+    classPartition: Final = PREFIXES["void"] + "classPartition"
+    classes: Final = PREFIXES["void"] + "classes"
+    dataDump: Final = PREFIXES["void"] + "dataDump"
+    distinctObjects: Final = PREFIXES["void"] + "distinctObjects"
+    distinctSubjects: Final = PREFIXES["void"] + "distinctSubjects"
+    entities: Final = PREFIXES["void"] + "entities"
+    properties: Final = PREFIXES["void"] + "properties"
+    subset: Final = PREFIXES["void"] + "subset"
+    triples: Final = PREFIXES["void"] + "triples"
+
+
+class Dcat:
+    """The terms of ``dcat:`` that lexgraph uses."""
+
+    Distribution: Final = PREFIXES["dcat"] + "Distribution"
+    byteSize: Final = PREFIXES["dcat"] + "byteSize"
+    distribution: Final = PREFIXES["dcat"] + "distribution"
+    downloadURL: Final = PREFIXES["dcat"] + "downloadURL"
+    mediaType: Final = PREFIXES["dcat"] + "mediaType"
+    version: Final = PREFIXES["dcat"] + "version"
 
 
 def _lex_source(terms: list[str]) -> str:

@@ -28,8 +28,9 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from lexgraph.core.namespaces import ID, LEX, PREFIXES
+from lexgraph.core.namespaces import ID, PREFIXES
 from lexgraph.core.paths import Layout
+from lexgraph.core.terms import Lex
 from lexgraph.core.turtle import natural_key, write_atomically
 from lexgraph.store.sources import parse_file
 from lexgraph.store.validate import to_rdflib
@@ -40,7 +41,7 @@ _EXTERNAL = re.compile(
     r"|@import\s+(?:url\()?[\"']?(?:https?:)?//[^;]*;",
     re.IGNORECASE,
 )
-_KEY = URIRef(LEX + "key")
+_KEY = URIRef(Lex.key)
 
 
 @contextmanager

@@ -41,6 +41,7 @@ import pyoxigraph as ox
 from lexgraph.core.errors import BuildError
 from lexgraph.core.namespaces import ID, PREFIXES
 from lexgraph.core.paths import Layout
+from lexgraph.core.terms import Dcat, Dcterms, Owl, Rdf, Void, Xsd
 from lexgraph.core.version import __version__
 from lexgraph.store.build import link_atomically
 from lexgraph.store.manifest import recorded_date
@@ -65,8 +66,8 @@ _MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 #: SPDX terms for checksums; not in the package table because only releases use them.
 _SPDX = "http://spdx.org/rdf/terms#"
 _VOID_PREFIXES = {**PREFIXES, "spdx": _SPDX}
-_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
-_XSD_STRING = PREFIXES["xsd"] + "string"
+_RDF_TYPE = ox.NamedNode(Rdf.type)
+_XSD_STRING = Xsd.string
 _LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 
 
@@ -158,7 +159,7 @@ def context_document() -> str:
 
 
 def _dataset_iri(store: ox.Store) -> str:
-    void_dataset = ox.NamedNode(PREFIXES["void"] + "Dataset")
+    void_dataset = ox.NamedNode(Void.Dataset)
     found = sorted(
         q.subject.value
         for q in store.quads_for_pattern(None, _RDF_TYPE, void_dataset)
@@ -233,8 +234,6 @@ def _void(
     issued: str,
 ) -> str:
     """Describe the release: the dataset's own description, counts, subsets, distributions."""
-    dcat, void, dcterms = PREFIXES["dcat"], PREFIXES["void"], PREFIXES["dcterms"]
-    owl, rdf = PREFIXES["owl"], PREFIXES["rdf"]
     dataset = _dataset_iri(store)
     release = f"{dataset}/{__version__}"
     out = _Turtle()
@@ -246,7 +245,7 @@ def _void(
         {
             (q.predicate.value, out.term(q.object))
             for q in store.quads_for_pattern(ox.NamedNode(dataset), None, None)
-            if q.predicate.value != owl + "versionInfo"
+            if q.predicate.value != Owl.versionInfo
         },
         key=lambda po: (po[0] != _RDF_TYPE.value, po),
     )
@@ -268,19 +267,19 @@ def _void(
 
     pairs = [
         *own,
-        (owl + "versionInfo", out.literal(__version__)),
-        (dcat + "version", out.literal(__version__)),
-        (dcterms + "issued", date),
-        (void + "triples", out.literal(len(triples), "integer")),
-        (void + "distinctSubjects", out.literal(len({t.subject for t in triples}), "integer")),
-        (void + "properties", out.literal(len({t.predicate for t in triples}), "integer")),
-        (void + "distinctObjects", out.literal(len({t.object for t in triples}), "integer")),
-        (void + "classes", out.literal(len(classes), "integer")),
+        (Owl.versionInfo, out.literal(__version__)),
+        (Dcat.version, out.literal(__version__)),
+        (Dcterms.issued, date),
+        (Void.triples, out.literal(len(triples), "integer")),
+        (Void.distinctSubjects, out.literal(len({t.subject for t in triples}), "integer")),
+        (Void.properties, out.literal(len({t.predicate for t in triples}), "integer")),
+        (Void.distinctObjects, out.literal(len({t.object for t in triples}), "integer")),
+        (Void.classes, out.literal(len(classes), "integer")),
     ]
-    pairs += [(void + "dataDump", f"<{name}>") for name, *_ in DUMPS if name != CONTEXT]
-    pairs += [(dcat + "distribution", out.iri(distribution(name))) for name, *_ in DUMPS]
-    pairs += [(void + "classPartition", out.iri(partition(c))) for c in sorted(classes)]
-    pairs += [(void + "subset", out.iri(g)) for g in graphs]
+    pairs += [(Void.dataDump, f"<{name}>") for name, *_ in DUMPS if name != CONTEXT]
+    pairs += [(Dcat.distribution, out.iri(distribution(name))) for name, *_ in DUMPS]
+    pairs += [(Void.classPartition, out.iri(partition(c))) for c in sorted(classes)]
+    pairs += [(Void.subset, out.iri(g)) for g in graphs]
     out.block(dataset, pairs)
 
     for name, media, what in DUMPS:
@@ -293,31 +292,31 @@ def _void(
         out.block(
             distribution(name),
             [
-                (rdf + "type", out.iri(dcat + "Distribution")),
-                (dcterms + "title", out.literal(name)),
-                (dcterms + "description", str(ox.Literal(what, language="en"))),
-                (dcat + "downloadURL", f"<{name}>"),
-                (dcat + "mediaType", out.iri(_MEDIA_TYPES + media)),
-                (dcat + "byteSize", out.literal(len(data), "nonNegativeInteger")),
+                (Rdf.type, out.iri(Dcat.Distribution)),
+                (Dcterms.title, out.literal(name)),
+                (Dcterms.description, str(ox.Literal(what, language="en"))),
+                (Dcat.downloadURL, f"<{name}>"),
+                (Dcat.mediaType, out.iri(_MEDIA_TYPES + media)),
+                (Dcat.byteSize, out.literal(len(data), "nonNegativeInteger")),
                 (_SPDX + "checksum", checksum),
-                (dcterms + "issued", date),
-                (dcterms + "license", licence),
+                (Dcterms.issued, date),
+                (Dcterms.license, licence),
             ],
         )
     for cls in sorted(classes):
         out.block(
             partition(cls),
             [
-                (void + "class", out.iri(cls)),
-                (void + "entities", out.literal(classes[cls], "integer")),
+                (Void.class_, out.iri(cls)),
+                (Void.entities, out.literal(classes[cls], "integer")),
             ],
         )
     for g in graphs:
         out.block(
             g,
             [
-                (rdf + "type", out.iri(void + "Dataset")),
-                (void + "triples", out.literal(per_graph[f"<{g}>"], "integer")),
+                (Rdf.type, out.iri(Void.Dataset)),
+                (Void.triples, out.literal(per_graph[f"<{g}>"], "integer")),
             ],
         )
     header = (

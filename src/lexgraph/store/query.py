@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from lexgraph.core.errors import InputError, NotBuilt
 from lexgraph.core.namespaces import ID, PREFIXES, instance
+from lexgraph.core.terms import Lex, Rdfs, Skos, Xsd
 from lexgraph.store.library import LibraryQuery, Param, read_library, read_query
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -49,7 +50,7 @@ class Result:
 def python_value(term: Term | None) -> object:
     """Convert a term to a plain Python value: literals by datatype, IRIs to strings.
 
-    >>> python_value(ox.Literal("2003-09-29", datatype=ox.NamedNode(XSD + "date")))
+    >>> python_value(ox.Literal("2003-09-29", datatype=ox.NamedNode(Xsd.date)))
     datetime.date(2003, 9, 29)
     """
     if term is None:
@@ -95,7 +96,7 @@ def _keys(store: ox.Store, kind: str) -> list[str]:
     prefix = f"{ID}{kind}/"
     found = {
         q.subject.value[len(prefix) :]
-        for q in store.quads_for_pattern(None, ox.NamedNode(PREFIXES["lex"] + "key"), None)
+        for q in store.quads_for_pattern(None, ox.NamedNode(Lex.key), None)
         if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefix)
     }
     return sorted(found)
@@ -104,9 +105,8 @@ def _keys(store: ox.Store, kind: str) -> list[str]:
 def _by_label(store: ox.Store, kind: str, value: str) -> str | None:
     wanted = value.casefold()
     prefix = f"{ID}{kind}/"
-    for prop in ("skos:prefLabel", "skos:altLabel", "rdfs:label"):
-        ns, local = prop.split(":")
-        for q in store.quads_for_pattern(None, ox.NamedNode(PREFIXES[ns] + local), None):
+    for prop in (Skos.prefLabel, Skos.altLabel, Rdfs.label):
+        for q in store.quads_for_pattern(None, ox.NamedNode(prop), None):
             if (
                 isinstance(q.subject, ox.NamedNode)
                 and q.subject.value.startswith(prefix)
@@ -127,7 +127,7 @@ def resolve_state(store: ox.Store, value: str) -> ox.NamedNode:
         return ox.NamedNode(instance("state", text.upper()))
     if re.fullmatch(r"[A-Za-z]{2}", text):
         for q in store.quads_for_pattern(
-            None, ox.NamedNode(PREFIXES["lex"] + "iso3166Alpha2"), ox.Literal(text.upper())
+            None, ox.NamedNode(Lex.iso3166Alpha2), ox.Literal(text.upper())
         ):
             if isinstance(q.subject, ox.NamedNode):
                 return q.subject
@@ -201,7 +201,7 @@ def bind(store: ox.Store | None, param: Param, value: str) -> Term:
     if kind == "date":
         try:
             return ox.Literal(
-                dt.date.fromisoformat(value).isoformat(), datatype=ox.NamedNode(XSD + "date")
+                dt.date.fromisoformat(value).isoformat(), datatype=ox.NamedNode(Xsd.date)
             )
         except ValueError:
             raise InputError(
@@ -210,7 +210,7 @@ def bind(store: ox.Store | None, param: Param, value: str) -> Term:
     if kind == "integer":
         if not re.fullmatch(r"-?[0-9]+", value):
             raise InputError(f"parameter {param.name}: {value!r} is not an integer")
-        return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+        return ox.Literal(value, datatype=ox.NamedNode(Xsd.integer))
     return ox.Literal(value)
 
 
