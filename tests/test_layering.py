@@ -159,9 +159,12 @@ def test_old_module_paths_still_import() -> None:
         "import lexgraph.query, lexgraph.build\n"
         "print(find_basis.__module__, free_query.__module__, publish.__module__)\n"
         "print(callable(lexgraph.query), callable(lexgraph.build), lexgraph.viz.__name__)\n"
+        "from importlib import resources\n"
+        "print(resources.files(lexgraph.viz.__spec__.name).joinpath('templates').is_dir())\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     lines = out.stdout.splitlines()
     assert lines[0] == "warned lexgraph.basis has moved to lexgraph.finder.basis"
     assert lines[1] == "lexgraph.finder.basis lexgraph.untrusted.free lexgraph.publish.graphstore"
     assert lines[2] == "True True lexgraph.render.viz"
+    assert lines[3] == "True"

@@ -93,6 +93,12 @@ class _View(types.ModuleType):
 
 
 class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def __init__(self) -> None:
+        # The import system stamps the alias's spec on the module it is given: the real
+        # module's own spec and loader are kept here and put back (importlib.resources and
+        # pickle read them).
+        self._own: dict[str, tuple[Any, Any]] = {}
+
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
@@ -108,10 +114,16 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
                 DeprecationWarning,
                 stacklevel=2,
             )
-        return targets[0] if len(targets) == 1 else _View(spec.name, targets)
+        if len(targets) > 1:
+            return _View(spec.name, targets)
+        self._own[spec.name] = (targets[0].__spec__, getattr(targets[0], "__loader__", None))
+        return targets[0]
 
     def exec_module(self, module: types.ModuleType) -> None:
-        """Nothing to run: the module was loaded under its new name."""
+        """Nothing to run (the module was loaded under its new name): restore its own spec."""
+        own = self._own.pop(getattr(module.__spec__, "name", ""), None)
+        if own is not None:
+            module.__spec__, module.__loader__ = own
 
 
 class _Package(types.ModuleType):
