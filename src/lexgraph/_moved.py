@@ -9,13 +9,15 @@ Each such import warns once with a :class:`DeprecationWarning` naming the new pl
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 import types
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    import importlib.abc
 
 #: Old module (relative to ``lexgraph``) -> the modules that hold its names now, first one first.
 MOVED: dict[str, tuple[str, ...]] = {
@@ -92,12 +94,15 @@ class _View(types.ModuleType):
         return sorted({name for t in self._targets for name in dir(t)})
 
 
-class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+class _Alias:
+    """The finder and loader of the old names (not an ``importlib.abc`` subclass: importing
+    ``importlib.abc`` loads ``importlib.resources``, a fifth of a one-shot command's start)."""
+
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         if fullname.startswith("lexgraph.") and fullname[len("lexgraph.") :] in MOVED:
-            return importlib.machinery.ModuleSpec(fullname, self)
+            return importlib.machinery.ModuleSpec(fullname, cast("importlib.abc.Loader", self))
         return None
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
