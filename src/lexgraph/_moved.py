@@ -51,7 +51,7 @@ MOVED: dict[str, tuple[str, ...]] = {
     "release": ("publish.release",),
     "remote": ("publish.remote",),
     "ontodocs": ("publish.ontodocs",),
-    "gateway": ("serve.app",),
+    "gateway": ("serve.app", "serve.settings", "serve.run"),
     "policy": ("serve.policy",),
     "server": ("serve.oxigraph",),
     "workers": ("serve.workers",),

@@ -94,8 +94,9 @@ def serve(
     is the default graph; CORS is on; the query page at / needs no network; GET /health. It
     listens on loopback unless --host says otherwise; the access log goes to stderr.
     """
-    from lexgraph.serve.app import GatewaySettings, log_to_stderr
-    from lexgraph.serve.app import serve as run_gateway
+    from lexgraph.serve.run import log_to_stderr
+    from lexgraph.serve.run import serve as run_gateway
+    from lexgraph.serve.settings import GatewaySettings
 
     layout = Layout.default()
     if not layout.store.exists():
