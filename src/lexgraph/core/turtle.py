@@ -2,14 +2,14 @@
 
 Generated files in ``graph/imported/`` are written through :func:`write_turtle`, so that a
 re-import of unchanged input gives a byte-identical file and diffs stay readable. rdflib loads
-only when a file is rendered: :func:`natural_key`, which the finder sorts with, does not need it.
+only when a file is rendered, and tempfile when one is written: :func:`natural_key`, which the
+finder sorts with, needs neither.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +102,8 @@ def write_atomically(path: Path, text: str) -> None:
 def write_files_atomically(documents: Mapping[Path, str]) -> None:
     """Write several files so that an error changes none of them: every text is written and
     synced to a temporary file beside its target first, and only then renamed into place."""
+    import tempfile  # loads shutil and random too: only for the commands that write files
+
     temporary: dict[Path, Path] = {}
     target = next(iter(documents), None)
     try:
