@@ -16,13 +16,14 @@ from lexgraph.cli.common import Deferred, remote_timeout, user_errors
 from lexgraph.core.errors import InputError
 from lexgraph.core.paths import Layout
 from lexgraph.render.formats import FORMATS
-from lexgraph.untrusted.gate import DEFAULT_MAX_ROWS
 
 if TYPE_CHECKING:
     from lexgraph.store.validate import Finding
 
-#: A library question on the built graph has no use for --timeout: it is read when used.
+#: A library question on the built graph has no use for --timeout and --max-rows, nor for the
+#: modules that hold their defaults: each is read on the path that uses it.
 QUERY_TIMEOUT_S = Deferred("lexgraph.publish.remote", "DEFAULT_TIMEOUT_S", at_run=False)
+MAX_ROWS = Deferred("lexgraph.untrusted.gate", "DEFAULT_MAX_ROWS", at_run=False)
 
 
 def _show(findings: list[Finding]) -> None:
@@ -108,7 +109,7 @@ def list_queries() -> None:
 @click.option(
     "--max-rows",
     type=click.IntRange(min=1),
-    default=DEFAULT_MAX_ROWS,
+    default=MAX_ROWS,
     show_default=True,
     help="Rows a .rq FILE may return on the built graph; the rest are cut, with a warning.",
 )
@@ -119,7 +120,7 @@ def run_query(
     fmt: str,
     endpoint: str | None,
     timeout: float | None,
-    max_rows: int,
+    max_rows: int | None,
 ) -> None:
     """Run a library question NAME, or a .rq FILE, on the built graph or a remote endpoint.
 
@@ -147,6 +148,7 @@ def run_query(
 
         store = open_store(layout.store)
         bound = substitutions(store, question, values)
+        max_rows = MAX_ROWS.value(max_rows)
         try:
             check_query(question.text)
             result = run_isolated(
