@@ -90,3 +90,9 @@ clean:
 .PHONY: bench
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_queries.py
+
+# Start-up (issue 11): `lexgraph query` and `lexgraph basis` against a bare pyoxigraph script
+# asking the same question, as fresh processes (about a minute; see bench/README.md).
+.PHONY: bench-startup
+bench-startup: $(VENV)/.installed
+	$(BIN)/python bench/bench_startup.py

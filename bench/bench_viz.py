@@ -33,8 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -43,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from host import machine
 
 from lexgraph.core.paths import Layout
 from lexgraph.render.viz import write_page
@@ -56,24 +55,6 @@ LOCAL = ("file:", "data:", "about:", "blob:")
 
 def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
-
-
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "load": [round(x, 2) for x in os.getloadavg()],
-        "python": platform.python_version(),
-        "system": platform.platform(),
-    }
 
 
 def synthetic_store(trig: Path, work: Path, scale: float, seed: int) -> ox.Store:

@@ -23,8 +23,10 @@ import pytest
 from lexgraph.core.paths import Layout
 from lexgraph.publish.remote import Endpoint, with_values
 from lexgraph.render.formats import render_result
-from lexgraph.serve.app import TRUNCATED, GatewaySettings, running
+from lexgraph.serve.app import TRUNCATED
 from lexgraph.serve.oxigraph import free_port
+from lexgraph.serve.run import running
+from lexgraph.serve.settings import GatewaySettings
 from lexgraph.store.build import BuildResult
 from lexgraph.store.library import LibraryQuery, read_library
 from lexgraph.store.query import open_store, substitutions

@@ -16,11 +16,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from lexgraph import _moved
-from lexgraph.core.version import __version__
+from lexgraph.core import version as _version
 
 if TYPE_CHECKING:
     from lexgraph.core.errors import LexgraphError
     from lexgraph.core.paths import Layout
+    from lexgraph.core.version import __version__
     from lexgraph.finder.basis import Basis, BasisAnswer, dyad, find_basis, gaps
     from lexgraph.render.brief import make_brief, write_brief
     from lexgraph.render.figures import (
@@ -110,6 +111,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # read on first use: see lexgraph.core.version
+        return _version.__version__
     module = _EXPORTS.get(name)
     if module is not None:
         value = getattr(importlib.import_module(module), name)

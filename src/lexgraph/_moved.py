@@ -9,13 +9,15 @@ Each such import warns once with a :class:`DeprecationWarning` naming the new pl
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 import types
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    import importlib.abc
 
 #: Old module (relative to ``lexgraph``) -> the modules that hold its names now, first one first.
 MOVED: dict[str, tuple[str, ...]] = {
@@ -49,7 +51,7 @@ MOVED: dict[str, tuple[str, ...]] = {
     "release": ("publish.release",),
     "remote": ("publish.remote",),
     "ontodocs": ("publish.ontodocs",),
-    "gateway": ("serve.app",),
+    "gateway": ("serve.app", "serve.settings", "serve.run"),
     "policy": ("serve.policy",),
     "server": ("serve.oxigraph",),
     "workers": ("serve.workers",),
@@ -92,7 +94,10 @@ class _View(types.ModuleType):
         return sorted({name for t in self._targets for name in dir(t)})
 
 
-class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+class _Alias:
+    """The finder and loader of the old names (not an ``importlib.abc`` subclass: importing
+    ``importlib.abc`` loads ``importlib.resources``, a fifth of a one-shot command's start)."""
+
     def __init__(self) -> None:
         # The import system stamps the alias's spec on the module it is given: the real
         # module's own spec and loader are kept here and put back (importlib.resources and
@@ -103,7 +108,7 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         if fullname.startswith("lexgraph.") and fullname[len("lexgraph.") :] in MOVED:
-            return importlib.machinery.ModuleSpec(fullname, self)
+            return importlib.machinery.ModuleSpec(fullname, cast("importlib.abc.Loader", self))
         return None
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:

@@ -1,24 +1,27 @@
 """Deterministic Turtle for generated files: sorted subject blocks under a header comment.
 
 Generated files in ``graph/imported/`` are written through :func:`write_turtle`, so that a
-re-import of unchanged input gives a byte-identical file and diffs stay readable.
+re-import of unchanged input gives a byte-identical file and diffs stay readable. rdflib loads
+only when a file is rendered, and tempfile when one is written: :func:`natural_key`, which the
+finder sorts with, needs neither.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from rdflib import Literal, URIRef
+from typing import TYPE_CHECKING, TypeAlias
 
 from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import ID, PREFIXES
 
-Term = URIRef | Literal
+if TYPE_CHECKING:
+    from rdflib import Literal, URIRef
+
+Term: TypeAlias = "URIRef | Literal"
 RDF_TYPE = PREFIXES["rdf"] + "type"
 
 
@@ -45,11 +48,14 @@ class Block:
 def render_term(term: Term, prefixes: Mapping[str, str]) -> str:
     """Render an IRI or literal, relative to ``@base`` or a prefix where possible.
 
+    >>> from rdflib import Literal, URIRef
     >>> render_term(URIRef("https://w3id.org/lexgraph/id/state/JPN"), {})
     '<state/JPN>'
     >>> render_term(Literal('say "hi"'), {})
     '"say \\\\"hi\\\\""'
     """
+    from rdflib import Literal, URIRef
+
     if isinstance(term, Literal):
         if term.datatype is not None:
             return f"{Literal(str(term)).n3()}^^{render_term(URIRef(term.datatype), prefixes)}"
@@ -66,6 +72,8 @@ def render_term(term: Term, prefixes: Mapping[str, str]) -> str:
 
 def render(header: str, blocks: Iterable[Block], prefixes: Sequence[str]) -> str:
     """Return a Turtle document: the header as comments, prefixes, then sorted blocks."""
+    from rdflib import URIRef
+
     table = {p: PREFIXES[p] for p in prefixes}
     lines = [f"# {line}".rstrip() for line in header.strip().splitlines()]
     lines.append(f"@base <{ID}> .")
@@ -94,6 +102,8 @@ def write_atomically(path: Path, text: str) -> None:
 def write_files_atomically(documents: Mapping[Path, str]) -> None:
     """Write several files so that an error changes none of them: every text is written and
     synced to a temporary file beside its target first, and only then renamed into place."""
+    import tempfile  # loads shutil and random too: only for the commands that write files
+
     temporary: dict[Path, Path] = {}
     target = next(iter(documents), None)
     try:

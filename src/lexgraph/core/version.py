@@ -1,16 +1,34 @@
-"""The package's version and the User-Agent that every HTTP request of lexgraph sends."""
+"""The package's version and the User-Agent that every HTTP request of lexgraph sends.
+
+``__version__`` is read from the installed package's metadata on first use (PEP 562), not at
+import: ``importlib.metadata`` alone takes longer to load than a library question takes to
+answer, and most commands never print the version.
+"""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("lexgraph")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+import functools
 
 #: The project's home, named in the User-Agent so that a depositary or store can reach us.
 HOME = "https://w3id.org/lexgraph/"
+
+__version__: str  # set by __getattr__ on first use
+
+
+@functools.cache
+def _installed() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("lexgraph")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0.0.0"
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        return _installed()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def user_agent(purpose: str) -> str:
@@ -19,4 +37,4 @@ def user_agent(purpose: str) -> str:
     >>> user_agent("test").startswith("lexgraph/")
     True
     """
-    return f"lexgraph/{__version__} ({purpose}; +{HOME})"
+    return f"lexgraph/{_installed()} ({purpose}; +{HOME})"

@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Sequence
-from importlib import resources
 from typing import Any
 
 from lexgraph.core.escape import markdown as _md
@@ -23,6 +22,8 @@ VERDICT_TEXT = {BASIS: "BASIS", UNKNOWN: "UNKNOWN", NO_BASIS: "NO BASIS"}
 
 def schema() -> dict[str, Any]:
     """Return the JSON Schema of :func:`to_json`'s output."""
+    from importlib import resources  # loads tempfile and shutil: only for the schema
+
     text = resources.files("lexgraph").joinpath("schemas/basis.schema.json").read_text()
     loaded: dict[str, Any] = json.loads(text)
     return loaded

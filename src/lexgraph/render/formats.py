@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from lexgraph.core.errors import InputError
 from lexgraph.core.escape import markdown
 from lexgraph.core.namespaces import ID, PREFIXES
+from lexgraph.core.terms import Xsd
 from lexgraph.store.query import Result, Term
 
 FORMATS = ("table", "csv", "tsv", "json", "md", "ttl")
@@ -42,7 +43,7 @@ def _json_term(term: Term) -> dict[str, str]:
         out = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype.value != PREFIXES["xsd"] + "string":
+        elif term.datatype.value != Xsd.string:
             out["datatype"] = term.datatype.value
         return out
     return {"type": "triple", "value": str(term)}

@@ -19,30 +19,25 @@ its own, and this layer (Starlette on uvicorn) is what clients reach. For each q
 5. caps the rows (``X-Lexgraph-Truncated``, and ``"truncated": true`` in JSON results), and
    keeps the whole answer for the next identical query (the store does not change).
 
-At most :attr:`GatewaySettings.upstream_slots` queries run in Oxigraph at once; the others
-wait their turn within their own time limit, and one that times out while waiting is simply
-refused, since there is nothing to stop.
+At most :attr:`~lexgraph.serve.settings.GatewaySettings.upstream_slots` queries run in Oxigraph
+at once; the others wait their turn within their own time limit, and one that times out while
+waiting is simply refused, since there is nothing to stop.
 
 Every request gets one access-log line; ``GET /health`` says whether Oxigraph is up; ``GET /``
 is Oxigraph's own query page with its script and style, so the page needs no network.
+
+The settings and their defaults are in :mod:`lexgraph.serve.settings`; running the layer
+(the socket, uvicorn, the signals) is :mod:`lexgraph.serve.run`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
 import logging
-import os
-import signal
-import socket
-import threading
 import time
 import urllib.parse
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import AsyncIterator
 
 import anyio
 import httpx
@@ -54,29 +49,12 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lexgraph.core.errors import InputError
 from lexgraph.core.version import __version__
 from lexgraph.serve.oxigraph import ServerError
-from lexgraph.serve.policy import (
-    CACHE_BYTES,
-    ERRORS_PER_MINUTE,
-    MAX_CONCURRENT,
-    TIME_PER_MINUTE_S,
-    Answer,
-    AnswerCache,
-    RateLimiter,
-    cap_answer,
-)
-from lexgraph.serve.workers import CHECKERS, Checkers, Upstream
-from lexgraph.untrusted.gate import (
-    DEFAULT_MAX_QUERY_BYTES,
-    DEFAULT_MAX_ROWS,
-    DEFAULT_TIMEOUT_S,
-    LOCAL_GRAPHS,
-    QueryRefused,
-    QueryTooLarge,
-    scan,
-)
+from lexgraph.serve.policy import Answer, AnswerCache, RateLimiter, cap_answer
+from lexgraph.serve.settings import GatewaySettings
+from lexgraph.serve.workers import Checkers, Upstream
+from lexgraph.untrusted.gate import LOCAL_GRAPHS, QueryRefused, QueryTooLarge, scan
 
 #: Largest answer read from Oxigraph; past it the query is refused (ask for fewer rows).
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
@@ -85,36 +63,6 @@ PAGE_FILES = ("/", "/yasgui.min.js", "/yasgui.min.css", "/logo.svg")
 TRUNCATED = "X-Lexgraph-Truncated"
 
 access_log = logging.getLogger("lexgraph.access")
-
-
-@dataclass(frozen=True)
-class GatewaySettings:
-    """What ``lexgraph serve`` serves and the limits it applies (defaults in ``SECURITY.md``)."""
-
-    store: Path
-    host: str = "127.0.0.1"
-    port: int = 7878
-    timeout_s: float = DEFAULT_TIMEOUT_S
-    max_rows: int = DEFAULT_MAX_ROWS
-    max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES
-    #: A form-encoded query can take three bytes per character.
-    max_body_bytes: int = 3 * DEFAULT_MAX_QUERY_BYTES + 1024
-    time_per_minute_s: float = TIME_PER_MINUTE_S
-    errors_per_minute: float = ERRORS_PER_MINUTE
-    max_concurrent: int = MAX_CONCURRENT
-    #: Addresses of reverse proxies whose X-Forwarded-For is believed; none by default.
-    trust_proxy: tuple[str, ...] = ()
-    cors_origins: tuple[str, ...] = ("*",)
-    checkers: int = CHECKERS
-    #: Bytes of whole answers kept for repeated queries; 0 keeps none.
-    cache_bytes: int = CACHE_BYTES
-    #: Queries sent to Oxigraph at once; the others wait their turn within their time limit.
-    upstream_slots: int = max(4, 2 * (os.cpu_count() or 1))
-
-    @property
-    def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
 
 
 class _Refusal(Exception):
@@ -462,113 +410,3 @@ class AccessLog:
                 status,
                 1000 * (time.monotonic() - started),
             )
-
-
-# ---------------------------------------------------------------------------------------------
-# Running it
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """Bind the listening socket, or say clearly that the port is taken."""
-    if not 0 <= port < 65536:
-        raise InputError(f"port {port} is not between 1 and 65535")
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and
-    # without it every answer waits 40 ms for a delayed ACK (Nagle).
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise ServerError(
-                f"port {port} on {host} is already in use; "
-                "stop what listens there or choose another with --port"
-            ) from None
-        raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    sock.set_inheritable(False)
-    return sock
-
-
-def _uvicorn(settings: GatewaySettings, on_ready: Callable[[], None]) -> Any:
-    import uvicorn
-
-    class Server(uvicorn.Server):
-        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-            await super().startup(sockets=sockets)
-            if self.started:
-                on_ready()
-
-    config = uvicorn.Config(
-        Gateway(settings).app(),
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        http="h11",
-        ws="none",
-        proxy_headers=bool(settings.trust_proxy),
-        forwarded_allow_ips=list(settings.trust_proxy) or None,
-        # Let a long GET reach the layer, which answers 413 with a reason.
-        h11_max_incomplete_event_size=3 * settings.max_query_bytes + 16 * 1024,
-        timeout_graceful_shutdown=5,
-    )
-    return Server(config)
-
-
-def serve(settings: GatewaySettings, on_ready: Callable[[str], None]) -> None:
-    """Serve until SIGINT or SIGTERM; ``on_ready(url)`` once the layer and Oxigraph answer.
-
-
-    Raises :class:`~lexgraph.serve.oxigraph.ServerError` if the port is taken or Oxigraph will not
-    start.
-    """
-    sock = bind(settings.host, settings.port)
-    port = sock.getsockname()[1]
-    url = GatewaySettings(settings.store, host=settings.host, port=port).url
-    server = _uvicorn(settings, lambda: on_ready(url))
-
-    def on_term(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt  # a service manager's stop is treated like Ctrl-C
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    try:
-        # uvicorn catches the signal, shuts down (Oxigraph with it), then raises it again.
-        asyncio.run(server.serve(sockets=[sock]))
-    except KeyboardInterrupt:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        sock.close()
-    if not server.started:
-        raise ServerError("the server did not start; see the messages above")
-
-
-@contextlib.contextmanager
-def running(settings: GatewaySettings) -> Iterator[str]:
-    """Run the layer in a background thread for a ``with`` block; yield its base URL."""
-    sock = bind(settings.host, settings.port)
-    url = GatewaySettings(settings.store, host=settings.host, port=sock.getsockname()[1]).url
-    ready = threading.Event()
-    server = _uvicorn(settings, ready.set)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    while not ready.wait(0.1):
-        if not thread.is_alive():
-            sock.close()
-            raise ServerError("the server did not start")
-    try:
-        yield url
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        sock.close()
-
-
-def log_to_stderr() -> None:
-    """Send the access log to standard error, one timestamped line per request."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-    access_log.addHandler(handler)
-    access_log.setLevel(logging.INFO)
-    access_log.propagate = False
