@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lexgraph.core.errors import InputError, LexgraphError
+from lexgraph.untrusted import gate
 
-#: Seconds a query may run before the server cancels it.
-DEFAULT_TIMEOUT_S = 30
+#: Seconds a query may run before the server cancels it: the same limit as every untrusted
+#: query's (Oxigraph's flag takes whole seconds).
+DEFAULT_TIMEOUT_S = int(gate.DEFAULT_TIMEOUT_S)
 #: Seconds to wait for a started server to answer.
 STARTUP_S = 30.0
 
