@@ -252,10 +252,11 @@ def test_unreachable_url_is_reported(project: Layout) -> None:
 
 
 def test_cli_imports_a_chart(project: Layout) -> None:
-    """`lexgraph import coe FILE --instrument KEY` writes graph/participation/coe/KEY.ttl."""
+    """`lexgraph import coe FILE --instrument KEY` writes
+    graph/imported/participation/coe/KEY.ttl."""
     result = CliRunner().invoke(main, ["import", "coe", str(CHART), "--instrument", KEY])
     assert result.exit_code == 0, result.output
-    assert "wrote 1 file(s): graph/participation/coe/budapest-ets185.ttl" in result.output
+    assert "wrote 1 file(s): graph/imported/participation/coe/budapest-ets185.ttl" in result.output
 
 
 def test_cli_unreachable_url_exits_2(project: Layout) -> None:

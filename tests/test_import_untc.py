@@ -319,7 +319,7 @@ def test_cli_prints_what_it_wrote(tmp_path: Path, project: Layout) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "wrote 1 file(s): graph/participation/untc/untoc.ttl",
+        "wrote 1 file(s): graph/imported/participation/untc/untoc.ttl",
         "1 signature(s), 1 consent(s)",
     ]
     assert "warning: skipped Yugoslavia (line 4): not a current State" in result.stderr
@@ -372,7 +372,7 @@ def test_shipped_file_agrees_with_its_2014_table(args: list[str]) -> None:
         i for i, h in enumerate(header) if i and set(column_acts(h, "").values()) == {"signature"}
     ]
     dated = [(i in signature_columns) for r in rows for i, cell in enumerate(r) if i and cell]
-    text = (ROOT / "graph" / "participation" / "untc" / f"{key}.ttl").read_text()
+    text = (ROOT / "graph" / "imported" / "participation" / "untc" / f"{key}.ttl").read_text()
     records = text.count("a lex:Participation")
     assert text.count("lex:actKind <act-kind/signature>") == sum(dated)
     assert records == len(dated)
@@ -399,7 +399,7 @@ def test_shipped_untoc_file_is_what_make_imports_writes(project: Layout) -> None
         source=_option(args, "--source"),
         note=variables["UNTC_2014_NOTE"],
     ).path
-    assert out.read_bytes() == (ROOT / "graph/participation/untc/untoc.ttl").read_bytes()
+    assert out.read_bytes() == (ROOT / "graph/imported/participation/untc/untoc.ttl").read_bytes()
 
 
 # ---------------------------------------------------------------------------------------------

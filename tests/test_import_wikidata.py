@@ -168,4 +168,5 @@ def test_cli_imports_from_an_endpoint(aligned: Layout, endpoint: str) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "warning: " in result.output and "Q999000001" in result.output
-    assert "wrote 1 file(s): graph/participation/wikidata/budapest-ets185.ttl" in result.output
+    wrote = "wrote 1 file(s): graph/imported/participation/wikidata/budapest-ets185.ttl"
+    assert wrote in result.output

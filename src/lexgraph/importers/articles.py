@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import LEX, PREFIXES, instance
 from lexgraph.core.turtle import Block, Term, render, write_files_atomically
-from lexgraph.importers import read_csv
+from lexgraph.importers import generated_header, read_csv
 
 #: The snapshot of laws-markdown the CSV was extracted from (HEAD of 10 May 2017).
 LAWS_MARKDOWN = "https://github.com/statengeneraal/laws-markdown/blob/91556a80a2/"
@@ -141,10 +141,12 @@ def import_articles(
         raise InputError(f"{csv_path}: no rows for instrument(s) {', '.join(unknown)}")
     documents: dict[Path, str] = {}
     for key, rows in sorted(by_instrument.items()):
-        header = (
-            f"Articles of {rows[0].csv_key}: number, heading and division of each.\n"
-            f"Generated from {csv_path.name} (extracted from statengeneraal/laws-markdown at\n"
-            "commit 91556a80a2) by `lexgraph import articles`; do not edit, re-import instead."
+        header = generated_header(
+            f"Articles of {rows[0].csv_key}: number, heading and division of each, each citing "
+            "the file of the authentic text it was read from.",
+            f"{csv_path.name}, extracted from statengeneraal/laws-markdown at commit 91556a80a2 "
+            f"({LAWS_MARKDOWN})",
+            ["articles", csv_path.name],
         )
         documents[out_dir / f"{key}.ttl"] = render(
             header, (_block(a) for a in rows), ("lex", "rdfs", "dcterms")

@@ -16,7 +16,7 @@ from rdflib import Literal, URIRef
 from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import LEX, PREFIXES, instance
 from lexgraph.core.turtle import Block, Term, render, write_files_atomically
-from lexgraph.importers import read_csv
+from lexgraph.importers import generated_header, read_csv
 
 #: The snapshot the shared copy was taken from (datasets/country-codes, 15 May 2026).
 SOURCE = "https://github.com/datasets/country-codes/blob/caa72d1e0e/data/country-codes.csv"
@@ -138,18 +138,22 @@ def read_states(path: Path) -> tuple[list[Block], list[Block]]:
 def import_countries(csv_path: Path, out_dir: Path) -> list[Path]:
     """Write ``states.ttl`` and ``regions.ttl`` into ``out_dir``; nothing if the input is bad."""
     states, regions = read_states(csv_path)
-    note = (
-        f"Generated from {csv_path.name} (datasets/country-codes, commit caa72d1e0e,\n"
-        "ODC-PDDL-1.0) by `lexgraph import countries`; do not edit, re-import instead."
+    source = (
+        f"{csv_path.name} of datasets/country-codes, commit caa72d1e0e, ODC-PDDL-1.0 ({SOURCE})"
     )
+    command = ["countries", csv_path.name]
     documents = {
         out_dir / "states.ttl": render(
-            "States: ISO 3166-1 codes, M49, UNTERM names, Wikidata.\n" + note,
+            generated_header(
+                "States: ISO 3166-1 codes, M49, UNTERM names, Wikidata.", source, command
+            ),
             states,
             ("lex", "skos", "owl", "wd", "dcterms"),
         ),
         out_dir / "regions.ttl": render(
-            "UN M49 regions, sub-regions and intermediate regions.\n" + note,
+            generated_header(
+                "UN M49 regions, sub-regions and intermediate regions.", source, command
+            ),
             regions,
             ("lex", "skos", "dcterms"),
         ),

@@ -30,6 +30,7 @@ from rdflib import Literal, URIRef
 
 from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import ID, LEX, PREFIXES, instance
+from lexgraph.core.paths import Layout
 from lexgraph.core.turtle import Block, Term, render, write_atomically
 from lexgraph.importers import parse_turtle
 
@@ -51,8 +52,6 @@ ACT_KINDS = frozenset(
         "not-party",
     }
 )
-#: Files whose labels name participants, relative to the project root.
-NAME_FILES = ("graph/imported/states.ttl", "graph/participants.ttl", "graph/participant-names.ttl")
 
 
 @dataclass(frozen=True)
@@ -216,8 +215,7 @@ class ParticipantNames:
     def load(cls, root: Path) -> ParticipantNames:
         """Read the labels of states and organisations from the project at ``root``."""
         graph = rdflib.Graph()
-        for name in NAME_FILES:
-            path = root / name
+        for path in Layout(root).participant_files:
             if path.is_file():
                 parse_turtle(graph, path)
         skos = PREFIXES["skos"]
