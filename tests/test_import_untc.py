@@ -298,7 +298,7 @@ def test_url_is_fetched_and_cited(server: str, project: Layout) -> None:
 
 def test_http_error_is_a_clear_error(server: str, project: Layout) -> None:
     """A page the server does not have gives one error with the HTTP status."""
-    with pytest.raises(InputError, match=r"/missing\.html: the server answered HTTP 404"):
+    with pytest.raises(InputError, match=r"/missing\.html answered HTTP 404"):
         import_untc(f"{server}/missing.html", project, "untoc")
 
 
@@ -307,7 +307,7 @@ def test_unreachable_url_is_a_clear_error(project: Layout) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    with pytest.raises(InputError, match=r"cannot fetch .*save the page and give the file"):
+    with pytest.raises(InputError, match=r"cannot reach .*save the page and give the file"):
         import_untc(f"http://127.0.0.1:{port}/x", project, "untoc", timeout=5)
 
 

@@ -1,4 +1,4 @@
-"""The package's version and the User-Agent that every HTTP request of lexgraph sends."""
+"""The package's version (the User-Agent that HTTP requests send is in ``core/http.py``)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,3 @@ try:
     __version__ = version("lexgraph")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
-
-#: The project's home, named in the User-Agent so that a depositary or store can reach us.
-HOME = "https://w3id.org/lexgraph/"
-
-
-def user_agent(purpose: str) -> str:
-    """The User-Agent for a request made for ``purpose`` (e.g. ``participation importer``).
-
-    >>> user_agent("test").startswith("lexgraph/")
-    True
-    """
-    return f"lexgraph/{__version__} ({purpose}; +{HOME})"

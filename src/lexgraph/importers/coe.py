@@ -40,10 +40,7 @@ the page from a browser and import the file with ``--source URL``.
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import re
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -51,10 +48,10 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from lexgraph.core.errors import InputError
+from lexgraph.core.http import fetch_text
 from lexgraph.core.namespaces import LEX
 from lexgraph.core.paths import Layout
-from lexgraph.core.version import __version__
-from lexgraph.importers import MAX_INPUT_BYTES, generated_header, read_text
+from lexgraph.importers import PURPOSE, generated_header, read_text
 from lexgraph.importers.participation import (
     ParticipantNames,
     Record,
@@ -67,9 +64,6 @@ TAG = "coe"
 CHART_URL = (
     "https://www.coe.int/en/web/conventions/full-list?module=signatures-by-treaty&treatynum={n}"
 )
-USER_AGENT = f"lexgraph/{__version__} (participation importer; https://w3id.org/lexgraph/)"
-#: Seconds to wait for the chart page.
-TIMEOUT_S = 30
 #: Widest ``colspan`` honoured; a chart's cells span a few columns at most.
 MAX_COLSPAN = 50
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
@@ -309,36 +303,10 @@ def chart_records(
     return records
 
 
-def fetch(url: str, timeout_s: float = TIMEOUT_S) -> str:
-    """Return the text of a page, or raise :class:`InputError` saying why it could not be had."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:
-            charset = response.headers.get_content_charset() or "utf-8"
-            data = bytes(response.read(MAX_INPUT_BYTES + 1))
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"{url}: HTTP error {exc.code} {exc.reason}") from exc
-    except urllib.error.URLError as exc:
-        raise InputError(
-            f"{url}: cannot reach the server ({exc.reason}); if offline, save the page and "
-            "import the file"
-        ) from exc
-    except TimeoutError as exc:
-        raise InputError(f"{url}: no answer within {timeout_s:g} s") from exc
-    except (OSError, http.client.HTTPException) as exc:  # reset, cut short
-        raise InputError(f"{url}: no complete answer ({exc!r})") from exc
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"{url}: more than {MAX_INPUT_BYTES} bytes")
-    try:
-        return data.decode(charset, errors="replace")
-    except LookupError as exc:
-        raise InputError(f"{url}: unknown charset {charset!r}") from exc
-
-
 def _read(location: str) -> tuple[str, str]:
     """Return the page text and a label for messages, from a URL or a file path."""
     if re.match(r"https?://", location):
-        return fetch(location), location
+        return fetch_text(location, PURPOSE), location
     path = Path(location)
     return read_text(path, encoding="utf-8"), str(path)
 

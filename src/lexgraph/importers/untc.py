@@ -38,11 +38,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
-import http.client
 import io
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -51,9 +48,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from lexgraph.core.errors import InputError
+from lexgraph.core.http import TIMEOUT_S, fetch_text
 from lexgraph.core.namespaces import ID, LEX, PREFIXES
 from lexgraph.core.paths import Layout
-from lexgraph.importers import generated_header
+from lexgraph.importers import PURPOSE, generated_header, read_text
 from lexgraph.importers.participation import (
     ParticipantNames,
     Record,
@@ -66,10 +64,6 @@ from lexgraph.store.sources import parse_file
 
 #: Source tag of every record this importer writes (``id/participation/.../untc``).
 TAG = "untc"
-#: Seconds to wait for the UNTC server before giving up.
-TIMEOUT = 30.0
-#: Largest page or table accepted, in bytes.
-MAX_BYTES = 32 * 1024 * 1024
 #: Names of States that no longer exist; their rows are skipped, never mapped to a successor.
 FORMER_STATES = frozenset(
     normalise_name(n)
@@ -287,50 +281,15 @@ def _looks_like_html(text: str) -> bool:
     return head.startswith("<") or "<html" in head or "<table" in head
 
 
-def fetch(url: str, timeout: float = TIMEOUT) -> str:
-    """Return the text of a page fetched over HTTP(S), or raise an :class:`InputError`."""
-    if not re.match(r"^https?://", url, re.I):
-        raise InputError(f"{url}: only http:// and https:// addresses can be fetched")
-    request = urllib.request.Request(url, headers={"User-Agent": "lexgraph (UNTC importer)"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            data: bytes = response.read(MAX_BYTES + 1)
-            charset = response.headers.get_content_charset() or "utf-8"
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"{url}: the server answered HTTP {exc.code} {exc.reason}") from exc
-    except urllib.error.URLError as exc:
-        raise InputError(
-            f"{url}: cannot fetch ({exc.reason}); check the address and the connection, or "
-            "save the page and give the file"
-        ) from exc
-    except (TimeoutError, OSError, http.client.HTTPException) as exc:
-        raise InputError(f"{url}: no complete answer within {timeout:g} s ({exc!r})") from exc
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{url}: more than {MAX_BYTES} bytes")
-    try:
-        return data.decode(charset)
-    except (LookupError, UnicodeDecodeError) as exc:
-        raise InputError(f"{url}: cannot decode the page as {charset}: {exc}") from exc
-
-
-def read_table(source: str, timeout: float = TIMEOUT) -> tuple[Table, bool]:
+def read_table(source: str, timeout: float = TIMEOUT_S) -> tuple[Table, bool]:
     """Read a table from a file or an http(s) URL; return it and whether it was HTML."""
     if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.I):
-        text, where = fetch(source, timeout), source
+        text = fetch_text(source, PURPOSE, timeout_s=timeout)
     else:
-        path = Path(source)
-        try:
-            if path.stat().st_size > MAX_BYTES:
-                raise InputError(f"{source}: more than {MAX_BYTES} bytes")
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from exc
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{source}: not UTF-8 text: {exc}") from exc
-        where = source
+        text = read_text(Path(source))
     if _looks_like_html(text):
-        return read_html_table(text, where), True
-    return read_csv_table(text, where), False
+        return read_html_table(text, source), True
+    return read_csv_table(text, source), False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -586,7 +545,7 @@ def import_untc(
     source: str | None = None,
     ref: str | None = None,
     note: str | None = None,
-    timeout: float = TIMEOUT,
+    timeout: float = TIMEOUT_S,
 ) -> UntcImport:
     """Import the status table at ``table`` (a file or an http(s) URL) for ``instrument``.
 

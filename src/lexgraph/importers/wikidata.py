@@ -19,12 +19,13 @@ The instrument's item comes from the graph: ``owl:sameAs`` or ``skos:exactMatch`
 every record cites the item's page (``https://www.wikidata.org/wiki/Q...``) as
 ``lex:secondarySource``, as at the date of the query, with the source tag ``wikidata``.
 
-The query goes through SPARQLWrapper by POST, asks for SPARQL JSON results explicitly, has a
-timeout, and sends a descriptive User-Agent, as the Wikidata Query Service's policy requires.
-The answer is read as JSON here, at most :data:`MAX_ANSWER_BYTES`, never by SPARQLWrapper's
-``convert()``: that picks a parser by the Content-Type the server sends, and would hand an
-``application/rdf+xml`` answer to rdflib's RDF/XML parser or an ``application/ld+json`` one to
-rdflib's JSON-LD parser, which fetches remote contexts.
+The query is sent by POST (form-encoded, as the SPARQL protocol allows) through
+:mod:`lexgraph.core.http`: it asks for SPARQL JSON results explicitly, has a timeout, and sends
+a descriptive User-Agent, as the Wikidata Query Service's policy requires. The answer is read
+as JSON here, at most :data:`MAX_ANSWER_BYTES`, and refused unless its Content-Type is JSON: no
+RDF parser ever sees it (SPARQLWrapper's ``convert()`` would hand an ``application/rdf+xml``
+answer to rdflib's RDF/XML parser, or an ``application/ld+json`` one to rdflib's JSON-LD parser,
+which fetches remote contexts).
 The SPARQL protocol has no parameter binding, so the item's IRI is written into the query; it
 is first checked to be ``wd:Q<digits>``, so it cannot change the query's shape.
 """
@@ -32,33 +33,29 @@ is first checked to be ``wd:Q<digits>``, so it cannot change the query's shape.
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import json
 import re
-import urllib.error
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
 import rdflib
 from rdflib import URIRef
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from lexgraph.core.errors import InputError
+from lexgraph.core.http import request
 from lexgraph.core.namespaces import PREFIXES
 from lexgraph.core.paths import Layout
-from lexgraph.core.version import __version__
-from lexgraph.importers import generated_header, parse_turtle
+from lexgraph.importers import PURPOSE, generated_header, parse_turtle
 from lexgraph.importers.participation import Record, participant_key, write_participation
 from lexgraph.importers.records import Imported, instrument_graph, require_instrument
 
 TAG = "wikidata"
 ENDPOINT = "https://query.wikidata.org/sparql"
-USER_AGENT = (
-    f"lexgraph/{__version__} (https://w3id.org/lexgraph/; participation importer) SPARQLWrapper/2"
-)
+#: The answers asked for: SPARQL JSON results only.
+ACCEPT = "application/sparql-results+json, application/json;q=0.9"
 #: Seconds the endpoint may take to answer.
-TIMEOUT_S = 60
+TIMEOUT_S = 60.0
 #: Largest answer read from the endpoint, in bytes.
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
 WD = PREFIXES["wd"]
@@ -67,15 +64,6 @@ ITEM_PAGE = "https://www.wikidata.org/wiki/"
 DAY_PRECISION = 11
 #: Wikidata properties read, and the act kind each gives.
 PROPERTIES = {"P1891": "signature", "P6193": "consent"}
-
-#: The HTTP status behind each exception SPARQLWrapper raises for one.
-_HTTP_CODES = {
-    "QueryBadFormed": "400",
-    "Unauthorized": "401",
-    "EndPointNotFound": "404",
-    "URITooLong": "414",
-    "EndPointInternalError": "500",
-}
 
 # Wikidata's own namespaces for statement nodes, used only in the query sent to it; they are
 # not the project's prefixes, so they are not in lexgraph.core.namespaces.
@@ -140,33 +128,17 @@ def aligned_participants(root: Path) -> dict[str, str]:
     }
 
 
-def _post(query: str, endpoint: str, timeout_s: int) -> tuple[bytes, str]:
+def _post(query: str, endpoint: str, timeout_s: float) -> tuple[bytes, str]:
     """Send ``query`` to ``endpoint``; return the answer's bytes and its Content-Type."""
-    sparql = SPARQLWrapper(endpoint, agent=USER_AGENT)
-    sparql.setMethod(POST)
-    sparql.setReturnFormat(JSON)
-    sparql.setOnlyConneg(True)  # JSON by the Accept header only, no endpoint-specific params
-    sparql.setTimeout(timeout_s)
-    sparql.setQuery(query)
-    try:
-        response = sparql.query().response
-        body = bytes(response.read(MAX_ANSWER_BYTES + 1))
-        content_type = str(response.headers.get("Content-Type", ""))
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"{endpoint}: HTTP {exc.code}: {exc.reason}") from exc
-    except SPARQLWrapperException as exc:
-        code = _HTTP_CODES.get(type(exc).__name__, "error")
-        first = (str(exc).strip().splitlines() or [""])[0]
-        raise InputError(f"{endpoint}: HTTP {code}: {first}") from exc
-    except urllib.error.URLError as exc:
-        raise InputError(f"{endpoint}: cannot reach the endpoint ({exc.reason})") from exc
-    except (TimeoutError, OSError, http.client.HTTPException) as exc:
-        raise InputError(f"{endpoint}: no answer ({exc!r})") from exc
-    except ValueError as exc:
-        raise InputError(f"{endpoint}: not a usable endpoint URL ({exc})") from exc
-    if len(body) > MAX_ANSWER_BYTES:
-        raise InputError(f"{endpoint}: the answer is over {MAX_ANSWER_BYTES} bytes")
-    return body, content_type
+    answer = request(
+        endpoint,
+        PURPOSE,
+        data=urllib.parse.urlencode({"query": query}).encode("utf-8"),
+        headers={"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"},
+        timeout_s=timeout_s,
+        max_bytes=MAX_ANSWER_BYTES,
+    )
+    return answer.body, answer.content_type
 
 
 def parse_answer(body: bytes, content_type: str, endpoint: str) -> list[dict[str, Any]]:
@@ -200,7 +172,7 @@ def parse_answer(body: bytes, content_type: str, endpoint: str) -> list[dict[str
     return bindings
 
 
-def run_query(item: str, endpoint: str, timeout_s: int = TIMEOUT_S) -> list[dict[str, Any]]:
+def run_query(item: str, endpoint: str, timeout_s: float = TIMEOUT_S) -> list[dict[str, Any]]:
     """Ask ``endpoint`` for the item's signatories and parties; return the result bindings."""
     if not re.fullmatch(r"Q[0-9]+", item):
         raise InputError(f"{item!r} is not a Wikidata item id (Q and digits)")
@@ -265,7 +237,7 @@ def import_wikidata(
     layout: Layout,
     endpoint: str = ENDPOINT,
     today: dt.date | None = None,
-    timeout_s: int = TIMEOUT_S,
+    timeout_s: float = TIMEOUT_S,
 ) -> Imported:
     """Query Wikidata for an instrument; write ``graph/imported/participation/wikidata/<key>.ttl``.
 
