@@ -16,9 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
+from lexgraph.core.atomic import write_files_atomically
 from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import LEX, PREFIXES, instance
-from lexgraph.core.turtle import Block, Term, render, write_files_atomically
+from lexgraph.core.turtle import Block, Term, render
 from lexgraph.importers import generated_header, read_csv
 
 #: The snapshot of laws-markdown the CSV was extracted from (HEAD of 10 May 2017).

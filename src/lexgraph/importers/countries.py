@@ -13,9 +13,10 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
+from lexgraph.core.atomic import write_files_atomically
 from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import LEX, PREFIXES, instance
-from lexgraph.core.turtle import Block, Term, render, write_files_atomically
+from lexgraph.core.turtle import Block, Term, render
 from lexgraph.importers import generated_header, read_csv
 
 #: The snapshot the shared copy was taken from (datasets/country-codes, 15 May 2026).

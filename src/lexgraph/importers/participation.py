@@ -31,7 +31,7 @@ from rdflib import Literal, URIRef
 from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import ID, LEX, PREFIXES, instance
 from lexgraph.core.paths import Layout
-from lexgraph.core.turtle import Block, Term, render, write_atomically
+from lexgraph.core.turtle import Block, Term, write_turtle
 from lexgraph.importers import parse_turtle
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -186,7 +186,7 @@ def write_participation(
     blocks = record_blocks(records, tag)
     if status_list is not None:
         blocks.append(status_list.block(tag or source_tag(status_list.source)))
-    write_atomically(path, render(header, blocks, ("lex", "dcterms", "xsd")))
+    write_turtle(path, header, blocks, ("lex", "dcterms", "xsd"))
     return path
 
 

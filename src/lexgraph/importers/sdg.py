@@ -17,7 +17,7 @@ from rdflib import Literal, URIRef
 
 from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import PREFIXES
-from lexgraph.core.turtle import Block, Term, render, write_atomically
+from lexgraph.core.turtle import Block, Term, write_turtle
 from lexgraph.importers import MAX_INPUT_BYTES, generated_header
 
 SOURCE = (
@@ -118,5 +118,5 @@ def import_sdg(kos_path: Path, out_dir: Path) -> list[Path]:
         [f"Required citation: {CITATION}"],
     )
     path = out_dir / "sdg.ttl"
-    write_atomically(path, render(header, blocks, ("skos", "sdg", "sdgo", "dcterms")))
+    write_turtle(path, header, blocks, ("skos", "sdg", "sdgo", "dcterms"))
     return [path]

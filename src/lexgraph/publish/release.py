@@ -38,11 +38,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from lexgraph.core.atomic import link_atomically
 from lexgraph.core.errors import BuildError
 from lexgraph.core.namespaces import ID, PREFIXES
 from lexgraph.core.paths import Layout
 from lexgraph.core.version import __version__
-from lexgraph.store.build import link_atomically
 from lexgraph.store.manifest import recorded_date
 from lexgraph.store.query import open_store
 
