@@ -28,14 +28,8 @@ from lexgraph.cli import main
 from lexgraph.core.errors import InputError
 from lexgraph.core.paths import Layout
 from lexgraph.importers.participation import ParticipantNames
-from lexgraph.importers.untc import (
-    column_acts,
-    import_untc,
-    read_csv_table,
-    read_html_table,
-    read_table,
-    table_records,
-)
+from lexgraph.importers.untc import column_acts, import_untc, table_records
+from lexgraph.importers.untc_tables import read_csv_table, read_html_table, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "data" / "untc" / "xviii-12.html"

@@ -31,27 +31,27 @@ A row naming a State that no longer exists (:data:`FORMER_STATES`) is skipped an
 mapping it to a successor would credit the successor with an act it did not take.
 A name in brackets is a participant that has since withdrawn (UNTC convention); its rows are
 kept, since the acts were taken, and the name is reported.
+
+Reading the page or the CSV into rows is :mod:`lexgraph.importers.untc_tables`'s job; this
+module says what the rows mean and writes them.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from lexgraph.core.errors import InputError
-from lexgraph.core.http import TIMEOUT_S, fetch_text
+from lexgraph.core.http import TIMEOUT_S
 from lexgraph.core.namespaces import ID, LEX, PREFIXES
 from lexgraph.core.paths import Layout
-from lexgraph.importers import PURPOSE, generated_header, read_text
+from lexgraph.importers import generated_header
 from lexgraph.importers.participation import (
     ParticipantNames,
     Record,
@@ -60,6 +60,7 @@ from lexgraph.importers.participation import (
     write_participation,
 )
 from lexgraph.importers.records import check_url
+from lexgraph.importers.untc_tables import Table, clean_text, read_table
 from lexgraph.store.sources import parse_file
 
 #: Source tag of every record this importer writes (``id/participation/.../untc``).
@@ -102,20 +103,8 @@ VALUE = re.compile(
 )
 ITEM = re.compile(r"^(?P<label>.*?)\s*\((?P<suffix>[A-Za-z]{1,2})\)$")
 FOOTNOTES = re.compile(r"(?:\s*,)?(?:\s+\d{1,3}\s*,?)+\s*$")
-STATUS_AS_AT = re.compile(r"status\s+as\s+at\s*:?\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", re.I)
 REF = re.compile(r"^(?P<chapter>[IVXLC]+)-\d+(?:-[a-z])?$")
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-
-
-@dataclass(frozen=True)
-class Table:
-    """A status table as read: where it came from, its header and its rows with their lines."""
-
-    where: str
-    header: tuple[str, ...]
-    header_line: int
-    rows: tuple[tuple[int, tuple[str, ...]], ...]
-    as_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,158 +129,6 @@ class UntcImport:
     withdrawn: tuple[str, ...]
 
 
-def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading tables
-
-
-def read_csv_table(text: str, where: str) -> Table:
-    """Read a status table from CSV text; the first non-empty row is the header."""
-    rows: list[tuple[int, tuple[str, ...]]] = []
-    header: tuple[str, ...] | None = None
-    header_line = 0
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        for record in reader:
-            if not any(c.strip() for c in record):
-                continue
-            if header is None:
-                header, header_line = tuple(_clean(c) for c in record), reader.line_num
-            else:
-                rows.append((reader.line_num, tuple(record)))
-    except csv.Error as exc:
-        raise InputError(f"{where}:{reader.line_num}: not valid CSV: {exc}") from exc
-    if header is None:
-        raise InputError(f"{where}: empty table: no header row")
-    for line, cells in rows:
-        if len(cells) != len(header):
-            raise InputError(
-                f"{where}:{line}: row has {len(cells)} cell(s), the header has {len(header)}"
-            )
-    return Table(where, header, header_line, tuple(rows))
-
-
-class _TableParser(HTMLParser):
-    """Collects every table of a page (rows of cell texts, with the line of each row) and the
-    page's visible text. Text inside ``<sup>`` is a footnote marker and is dropped."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[tuple[str, list[tuple[int, list[str]]]]] = []
-        self.text: list[str] = []
-        self._open: list[int] = []  # indexes into self.tables of the tables still open
-        self._cell: list[str] | None = None
-        self._sup = 0
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "table":
-            self.tables.append((dict(attrs).get("id") or "", []))
-            self._open.append(len(self.tables) - 1)
-        elif tag == "tr" and self._open:
-            self._end_cell()
-            self.tables[self._open[-1]][1].append((self.getpos()[0], []))
-        elif tag in ("td", "th") and self._open and self.tables[self._open[-1]][1]:
-            self._end_cell()
-            self._cell = []
-        elif tag == "sup":
-            self._sup += 1
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip = max(0, self._skip - 1)
-        elif tag == "sup":
-            self._sup = max(0, self._sup - 1)
-        elif tag in ("td", "th", "tr"):
-            self._end_cell()
-        elif tag == "table" and self._open:
-            self._end_cell()
-            self._open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        self.text.append(data)
-        if self._cell is not None and not self._sup:
-            self._cell.append(data)
-
-    def _end_cell(self) -> None:
-        if self._cell is not None and self._open and self.tables[self._open[-1]][1]:
-            self.tables[self._open[-1]][1][-1][1].append(_clean("".join(self._cell)))
-        self._cell = None
-
-
-def read_html_table(text: str, where: str) -> Table:
-    """Read the participant table and the "Status as at" date of a UNTC status page.
-
-    The table is the one whose ``id`` ends in ``tblgrid`` (the page's ASP.NET grid), else the
-    first whose first cell starts with "Participant". Its first row is the header.
-    """
-    parser = _TableParser()
-    try:
-        parser.feed(text)
-        parser.close()
-    except (AssertionError, ValueError) as exc:  # html.parser's few hard failures
-        raise InputError(f"{where}: cannot parse as HTML: {exc}") from exc
-    tables = [
-        (tid, [(line, cells) for line, cells in rows if cells]) for tid, rows in parser.tables
-    ]
-    chosen = next((rows for tid, rows in tables if tid.lower().endswith("tblgrid")), None)
-    if chosen is None:
-        chosen = next(
-            (
-                rows
-                for _, rows in tables
-                if rows and rows[0][1][0].lower().startswith("participant")
-            ),
-            None,
-        )
-    if chosen is None:
-        raise InputError(
-            f"{where}: no participant table (a table with an id ending in 'tblgrid', or whose "
-            "first cell is 'Participant')"
-        )
-    if not chosen:
-        raise InputError(f"{where}: empty table: the participant table has no rows")
-    as_at = None
-    found = STATUS_AS_AT.search(_clean(" ".join(parser.text)))
-    if found:
-        day, month, year = (int(g) for g in found.groups())
-        try:
-            as_at = dt.date(year, month, day).isoformat()
-        except ValueError as exc:
-            raise InputError(f"{where}: 'Status as at' date {found.group(0)!r}: {exc}") from exc
-    (header_line, header), *rows = chosen
-    width = len(header)
-    body = tuple(
-        (line, tuple(cells[:width]) + ("",) * (width - len(cells))) for line, cells in rows
-    )
-    return Table(where, tuple(header), header_line, body, as_at)
-
-
-def _looks_like_html(text: str) -> bool:
-    head = text.lstrip()[:2048].lower()
-    return head.startswith("<") or "<html" in head or "<table" in head
-
-
-def read_table(source: str, timeout: float = TIMEOUT_S) -> tuple[Table, bool]:
-    """Read a table from a file or an http(s) URL; return it and whether it was HTML."""
-    if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.I):
-        text = fetch_text(source, PURPOSE, timeout_s=timeout)
-    else:
-        text = read_text(Path(source))
-    if _looks_like_html(text):
-        return read_html_table(text, source), True
-    return read_csv_table(text, source), False
-
-
 # ---------------------------------------------------------------------------------------------
 # Interpreting tables
 
@@ -311,7 +148,7 @@ def column_acts(header: str, where: str) -> dict[str | None, str]:
         match = ITEM.match(item)
         label: str = match["label"] if match else item
         suffix: str | None = match["suffix"] if match else None
-        act = LABELS.get(_clean(label).casefold())
+        act = LABELS.get(clean_text(label).casefold())
         if act is None:
             raise InputError(
                 f"{where}: column {header!r}: {label!r} is not a kind of act this importer "
@@ -331,7 +168,7 @@ def parse_value(value: str) -> tuple[dt.date, str | None] | None:
     >>> parse_value("14 Dec 2000 3")
     (datetime.date(2000, 12, 14), None)
     """
-    text = _clean(value)
+    text = clean_text(value)
     if not text:
         return None
     match = VALUE.match(text)
@@ -354,7 +191,7 @@ def participant_name(cell: str) -> tuple[str, bool]:
     >>> participant_name("[Ruritania 3]")
     ('Ruritania', True)
     """
-    name = FOOTNOTES.sub("", _clean(cell))
+    name = FOOTNOTES.sub("", clean_text(cell))
     bracketed = name.startswith("[") and name.endswith("]")
     if bracketed:
         name = FOOTNOTES.sub("", name[1:-1].strip())
@@ -406,7 +243,7 @@ def table_records(
                 declared = ", ".join("none" if s is None else s for s in suffixes)
                 raise InputError(
                     f"{where}:{line}: {name}, column {header!r}: unknown suffix "
-                    f"{suffix or 'none'!r} in {_clean(cell)!r} (the column declares {declared})"
+                    f"{suffix or 'none'!r} in {clean_text(cell)!r} (the column declares {declared})"
                 )
             if date.isoformat() > as_at:
                 raise InputError(
