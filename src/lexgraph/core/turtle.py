@@ -17,9 +17,9 @@ from rdflib import Literal, URIRef
 
 from lexgraph.core.atomic import write_atomically
 from lexgraph.core.namespaces import ID, PREFIXES
+from lexgraph.core.terms import Rdf
 
 Term = URIRef | Literal
-RDF_TYPE = PREFIXES["rdf"] + "type"
 
 
 def natural_key(text: str) -> tuple[tuple[int, str], ...]:
@@ -74,7 +74,7 @@ def render(header: str, blocks: Iterable[Block], prefixes: Sequence[str]) -> str
         lines.append("")
         subject = render_term(URIRef(block.subject), table)
         body = [
-            f"{'a' if p == RDF_TYPE else render_term(URIRef(p), table)} {render_term(o, table)}"
+            f"{'a' if p == Rdf.type else render_term(URIRef(p), table)} {render_term(o, table)}"
             for p, o in block.pairs
         ]
         lines.append(f"{subject} " + " ;\n    ".join(body) + " .")

@@ -18,7 +18,8 @@ from rdflib import Literal, URIRef
 
 from lexgraph.core.atomic import write_files_atomically
 from lexgraph.core.errors import InputError
-from lexgraph.core.namespaces import LEX, PREFIXES, instance
+from lexgraph.core.namespaces import instance
+from lexgraph.core.terms import Dcterms, Lex, Rdf, Rdfs
 from lexgraph.core.turtle import Block, Term, render
 from lexgraph.importers import generated_header, read_csv
 
@@ -28,9 +29,6 @@ COLUMNS = ("instrument_key", "english_title", "source_path", "division", "articl
 ARTICLE_NUMBER = re.compile(r"^([0-9]+|[IVXLC]+)( (bis|ter|quater|quinquies))?(\([0-9a-z]+\))*$")
 #: An instrument key: it names the output file and the instrument's IRI.
 INSTRUMENT_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-RDF_TYPE = PREFIXES["rdf"] + "type"
-RDFS_LABEL = PREFIXES["rdfs"] + "label"
-SOURCE = PREFIXES["dcterms"] + "source"
 
 
 @dataclass(frozen=True)
@@ -111,16 +109,16 @@ def read_articles(path: Path) -> list[Article]:
 
 def _block(article: Article) -> Block:
     pairs: list[tuple[str, Term]] = [
-        (RDF_TYPE, URIRef(LEX + "Provision")),
-        (RDFS_LABEL, Literal(f"{article.csv_key} art. {article.number}", lang="en")),
-        (LEX + "articleNumber", Literal(article.number)),
+        (Rdf.type, URIRef(Lex.Provision)),
+        (Rdfs.label, Literal(f"{article.csv_key} art. {article.number}", lang="en")),
+        (Lex.articleNumber, Literal(article.number)),
     ]
     if article.heading:
-        pairs.append((LEX + "heading", Literal(article.heading, lang="en")))
+        pairs.append((Lex.heading, Literal(article.heading, lang="en")))
     if article.division:
-        pairs.append((LEX + "division", Literal(article.division, lang="en")))
-    pairs.append((LEX + "partOf", URIRef(instance("instrument", article.instrument))))
-    pairs.append((SOURCE, URIRef(article.source)))
+        pairs.append((Lex.division, Literal(article.division, lang="en")))
+    pairs.append((Lex.partOf, URIRef(instance("instrument", article.instrument))))
+    pairs.append((Dcterms.source, URIRef(article.source)))
     return Block(provision_iri(article.instrument, article.number), pairs)
 
 

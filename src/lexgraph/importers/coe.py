@@ -49,8 +49,8 @@ from rdflib import Literal, URIRef
 
 from lexgraph.core.errors import InputError
 from lexgraph.core.http import fetch_text
-from lexgraph.core.namespaces import LEX
 from lexgraph.core.paths import Layout
+from lexgraph.core.terms import Lex
 from lexgraph.importers import PURPOSE, generated_header, read_text
 from lexgraph.importers.participation import (
     ParticipantNames,
@@ -324,7 +324,7 @@ def import_coe(
     iri = require_instrument(graph, instrument)
     html, label = _read(location)
     chart = parse_chart(html, label)
-    number = graph.value(URIRef(iri), URIRef(LEX + "treatySeriesNumber"))
+    number = graph.value(URIRef(iri), URIRef(Lex.treatySeriesNumber))
     expected = re.sub(r"\D", "", str(number)) if isinstance(number, Literal) else None
     if chart.treaty and expected and chart.treaty != expected:
         raise InputError(

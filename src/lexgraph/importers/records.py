@@ -37,8 +37,9 @@ import rdflib
 from rdflib import Literal, URIRef
 
 from lexgraph.core.errors import InputError
-from lexgraph.core.namespaces import LEX, instance
+from lexgraph.core.namespaces import instance
 from lexgraph.core.paths import Layout
+from lexgraph.core.terms import Lex
 from lexgraph.importers import generated_header, parse_turtle, read_csv
 from lexgraph.importers.participation import (
     ACT_KINDS,
@@ -100,7 +101,7 @@ def instrument_graph(root: Path) -> rdflib.Graph:
 def require_instrument(graph: rdflib.Graph, key: str) -> str:
     """Return the IRI of instrument ``key``; raise :class:`InputError` if the graph lacks it."""
     iri = instance("instrument", key)
-    if (URIRef(iri), URIRef(LEX + "key"), Literal(key)) not in graph:
+    if (URIRef(iri), URIRef(Lex.key), Literal(key)) not in graph:
         raise InputError(
             f"instrument {key!r} is not declared in graph/instruments/ "
             f"(no <instrument/{key}> with lex:key {key!r})"

@@ -17,6 +17,7 @@ from rdflib import Literal, URIRef
 
 from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import PREFIXES
+from lexgraph.core.terms import Dcterms, Rdf, Sdgo, Skos
 from lexgraph.core.turtle import Block, Term, write_turtle
 from lexgraph.importers import MAX_INPUT_BYTES, generated_header
 
@@ -31,26 +32,24 @@ CITATION = (
 )
 TARGETS = ("16.4", "16.5", "16.2", "16.a", "15.7", "15.c", "5.2", "8.7")
 SDG = PREFIXES["sdg"]
-SDGO = PREFIXES["sdgo"]
-SKOS = rdflib.Namespace(PREFIXES["skos"])
 LANGS = ("en", "fr", "es")
 LINKS = (
-    str(SKOS.broader),
-    str(SKOS.narrower),
-    SDGO + "hasIndicator",
-    SDGO + "isIndicatorOf",
-    SDGO + "hasTarget",
-    SDGO + "isTargetOf",
+    Skos.broader,
+    Skos.narrower,
+    Sdgo.hasIndicator,
+    Sdgo.isIndicatorOf,
+    Sdgo.hasTarget,
+    Sdgo.isTargetOf,
 )
 KEPT = (
-    str(rdflib.RDF.type),
-    str(SKOS.prefLabel),
-    str(SKOS.altLabel),
-    str(SKOS.notation),
-    str(SKOS.inScheme),
-    str(SKOS.exactMatch),
-    SDGO + "custodianAgency",
-    SDGO + "tier",
+    Rdf.type,
+    Skos.prefLabel,
+    Skos.altLabel,
+    Skos.notation,
+    Skos.inScheme,
+    Skos.exactMatch,
+    Sdgo.custodianAgency,
+    Sdgo.tier,
 )
 
 
@@ -62,9 +61,11 @@ def _selected(graph: rdflib.Graph) -> list[URIRef]:
             raise InputError(f"SDG KOS has no target {code} ({target})")
         chosen.add(target)
         chosen.update(
-            o for o in graph.objects(target, URIRef(SDGO + "hasIndicator")) if isinstance(o, URIRef)
+            o for o in graph.objects(target, URIRef(Sdgo.hasIndicator)) if isinstance(o, URIRef)
         )
-        chosen.update(o for o in graph.objects(target, SKOS.broader) if isinstance(o, URIRef))
+        chosen.update(
+            o for o in graph.objects(target, URIRef(Skos.broader)) if isinstance(o, URIRef)
+        )
     return sorted(chosen)
 
 
@@ -76,7 +77,7 @@ def _pairs(graph: rdflib.Graph, node: URIRef, chosen: set[URIRef]) -> Iterable[t
             continue
         if str(p) in KEPT or (str(p) in LINKS and o in chosen):
             yield str(p), o
-    yield PREFIXES["dcterms"] + "source", URIRef(SOURCE)
+    yield Dcterms.source, URIRef(SOURCE)
 
 
 def _checked(block: Block, where: Path) -> Block:

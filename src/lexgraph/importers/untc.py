@@ -49,8 +49,9 @@ import pyoxigraph as ox
 
 from lexgraph.core.errors import InputError
 from lexgraph.core.http import TIMEOUT_S
-from lexgraph.core.namespaces import ID, LEX, PREFIXES
+from lexgraph.core.namespaces import ID
 from lexgraph.core.paths import Layout
+from lexgraph.core.terms import Lex, Rdf, Skos
 from lexgraph.importers import generated_header
 from lexgraph.importers.participation import (
     ParticipantNames,
@@ -281,8 +282,6 @@ def table_records(
 def graph_instruments(layout: Layout) -> dict[str, Instrument]:
     """Return the instruments declared (typed) in the hand-edited files of ``graph/``."""
     prefix = ID + "instrument/"
-    label_p, ref_p = PREFIXES["skos"] + "prefLabel", LEX + "untcReference"
-    alt_p = PREFIXES["skos"] + "altLabel"
     typed: set[str] = set()
     labels: dict[str, str] = {}
     names: dict[str, list[str]] = {}
@@ -297,14 +296,18 @@ def graph_instruments(layout: Layout) -> dict[str, Instrument]:
             if not quad.subject.value.startswith(prefix) or not key or "/" in key:
                 continue
             predicate, value = quad.predicate.value, quad.object
-            if predicate == PREFIXES["rdf"] + "type":
+            if predicate == Rdf.type:
                 typed.add(key)
-            elif isinstance(value, ox.Literal) and predicate == label_p and value.language == "en":
+            elif (
+                isinstance(value, ox.Literal)
+                and predicate == Skos.prefLabel
+                and value.language == "en"
+            ):
                 labels[key] = value.value
                 names.setdefault(key, []).append(value.value)
-            elif isinstance(value, ox.Literal) and predicate == alt_p:
+            elif isinstance(value, ox.Literal) and predicate == Skos.altLabel:
                 names.setdefault(key, []).append(value.value)
-            elif isinstance(value, ox.Literal) and predicate == ref_p:
+            elif isinstance(value, ox.Literal) and predicate == Lex.untcReference:
                 refs[key] = value.value
     return {
         k: Instrument(k, labels.get(k, k), refs.get(k), tuple(names.get(k, ())))

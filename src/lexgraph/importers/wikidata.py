@@ -46,6 +46,7 @@ from lexgraph.core.errors import InputError
 from lexgraph.core.http import request
 from lexgraph.core.namespaces import PREFIXES
 from lexgraph.core.paths import Layout
+from lexgraph.core.terms import Owl, Skos
 from lexgraph.importers import PURPOSE, generated_header, parse_turtle
 from lexgraph.importers.participation import Record, participant_key, write_participation
 from lexgraph.importers.records import Imported, instrument_graph, require_instrument
@@ -101,7 +102,7 @@ def instrument_item(graph: rdflib.Graph, key: str) -> str:
     subject = URIRef(require_instrument(graph, key))
     items = sorted(
         str(o)[len(WD) :]
-        for prop in (PREFIXES["owl"] + "sameAs", PREFIXES["skos"] + "exactMatch")
+        for prop in (Owl.sameAs, Skos.exactMatch)
         for o in graph.objects(subject, URIRef(prop))
         if re.fullmatch(re.escape(WD) + r"Q[0-9]+", str(o))
     )
@@ -123,7 +124,7 @@ def aligned_participants(root: Path) -> dict[str, str]:
             parse_turtle(graph, path)
     return {
         str(o)[len(WD) :]: str(s)
-        for s, o in graph.subject_objects(URIRef(PREFIXES["owl"] + "sameAs"))
+        for s, o in graph.subject_objects(URIRef(Owl.sameAs))
         if str(o).startswith(WD)
     }
 
