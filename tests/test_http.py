@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import http.server
-import threading
 import time
 import urllib.error
 from collections.abc import Iterator
@@ -15,6 +13,7 @@ import pytest
 from lexgraph.core.errors import InputError
 from lexgraph.core.http import describe_failure, fetch_text, request
 from lexgraph.serve.oxigraph import free_port
+from listener import QuietHandler, serving
 
 PAGES: dict[str, tuple[int, str, bytes]] = {
     "/page": (200, "text/html; charset=latin-1", "caf\xe9".encode("latin-1")),
@@ -24,7 +23,7 @@ PAGES: dict[str, tuple[int, str, bytes]] = {
 }
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     seen: ClassVar[list[dict[str, str]]] = []
 
     def do_GET(self) -> None:
@@ -39,21 +38,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep the test output free of access logs."""
-
 
 @pytest.fixture
 def site() -> Iterator[str]:
     """A web server on an ephemeral loopback port, stopped after the test."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Handler) as url:
+        yield url
 
 
 def test_request_names_lexgraph_and_its_purpose(site: str) -> None:

@@ -15,7 +15,6 @@ import os
 import re
 import shlex
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from lexgraph.core.paths import Layout
 from lexgraph.importers.participation import ParticipantNames
 from lexgraph.importers.untc import column_acts, import_untc, table_records
 from lexgraph.importers.untc_tables import read_csv_table, read_html_table, read_table
+from listener import QuietHandler, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "data" / "untc" / "xviii-12.html"
@@ -260,24 +260,15 @@ def test_failed_import_leaves_the_previous_file(tmp_path: Path, project: Layout)
     assert _snapshot(project) == before
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep the test output free of access logs."""
+class _QuietFiles(QuietHandler, http.server.SimpleHTTPRequestHandler):
+    """Serves the files of a folder, without access logs."""
 
 
 @pytest.fixture
 def server() -> Iterator[str]:
     """A real HTTP server on 127.0.0.1 serving tests/data/untc/, stopped after the test."""
-    handler = functools.partial(_QuietHandler, directory=str(FIXTURE.parent))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serving(functools.partial(_QuietFiles, directory=str(FIXTURE.parent))) as url:
+        yield url
 
 
 def test_url_is_fetched_and_cited(server: str, project: Layout) -> None:
