@@ -61,12 +61,13 @@ UNTC_2014 = $(BIN)/lexgraph import untc --note "$(UNTC_2014_NOTE)"
 UNTC_TABLES = $(SHARED)/data/untc-2014/treaties
 UNTC_PAGE = http://treaties.un.org/pages/ViewDetails.aspx?src=TREATY&mtdsg_no=
 
-# Regenerates graph/imported/ from the shared reference data (developers only; CI never runs it).
+# Regenerates graph/imported/ (articles, states, regions, SDG, participation records) from the
+# shared reference data (developers only; CI never runs it).
 imports: $(VENV)/.installed
 	$(BIN)/lexgraph import articles $(SHARED)/data/treaty-articles/article-headings.csv
 	$(BIN)/lexgraph import countries $(SHARED)/data/countries/country-codes.csv
 	$(BIN)/lexgraph import sdg $(SHARED)/data/sdg/sdg-kos-goals-targets-indicators.ttl
-	$(BIN)/lexgraph import csv $(SHARED)/data/participation/participation-sample.csv
+	$(BIN)/lexgraph import csv $(SHARED)/data/participation/participation-sample.csv --name source-checked
 	$(UNTC_2014) $(UNTC_TABLES)/18-12.csv --instrument untoc --as-at 2014-01-27 --source '$(UNTC_PAGE)XVIII-12&chapter=18&lang=en'
 	$(UNTC_2014) $(UNTC_TABLES)/18-12-a.csv --instrument untoc-tip-protocol --as-at 2014-01-27 --source '$(UNTC_PAGE)XVIII-12-a&chapter=18&lang=en'
 	$(UNTC_2014) $(UNTC_TABLES)/18-12-b.csv --instrument untoc-som-protocol --as-at 2014-07-10 --source '$(UNTC_PAGE)XVIII-12-b&chapter=18&lang=en'

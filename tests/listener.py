@@ -1,17 +1,43 @@
-"""A loopback listener that counts connections, to prove that nothing is fetched.
+"""Loopback servers for tests: a listener that counts connections, to prove that nothing is
+fetched, and a real HTTP server for what is.
 
 Registered from ``conftest.py``; a test asks for the ``listener`` fixture, points a query at
 ``listener.url`` and asserts ``listener.connections == 0``. (test_hostile_files.py keeps a
-listener of its own that also records what each connection sent.)
+listener of its own that also records what each connection sent.) :func:`serving` runs a
+request handler on an ephemeral port of 127.0.0.1 for the length of a ``with`` block.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+
+
+@contextlib.contextmanager
+def serving(handler: Callable[..., http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on an ephemeral loopback port; yield its base URL, then stop it."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A request handler that keeps the test output free of access logs."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Log nothing."""
 
 
 class Listener:

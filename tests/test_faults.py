@@ -356,7 +356,7 @@ def test_import_where_a_directory_is_a_file(project: Layout, tmp_path: Path) -> 
     shutil.rmtree(target)
     target.write_text("in the way\n")
     line = _one_error_line(_cli("import", "csv", str(csv)), "error: cannot write ")
-    assert "graph/participation/records/participation-sample.ttl" in line
+    assert "graph/imported/participation/records/participation-sample.ttl" in line
     assert target.read_text() == "in the way\n"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from lexgraph.core.errors import InputError
 from lexgraph.core.paths import Layout
 from lexgraph.importers.coe import CHART_URL, import_coe
 from lexgraph.serve.oxigraph import free_port
+from listener import QuietHandler, serving
 
 CHART = Path(__file__).parent / "data" / "coe" / "chart-185.html"
 KEY = "budapest-ets185"
@@ -201,7 +200,7 @@ def test_unknown_instrument_is_refused(project: Layout) -> None:
         import_coe(str(CHART), "budapest", project)
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     def do_GET(self) -> None:
         if self.path == "/chart":
             body = CHART.read_bytes()
@@ -213,21 +212,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             self.send_error(404, "Not Found")
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
 
 @pytest.fixture
 def site() -> Iterator[str]:
     """A local web server on an ephemeral port that serves the chart at /chart."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Handler) as url:
+        yield url
 
 
 def test_url_is_fetched_and_cited(project: Layout, site: str) -> None:
@@ -239,23 +229,24 @@ def test_url_is_fetched_and_cited(project: Layout, site: str) -> None:
 
 def test_http_error_is_reported(project: Layout, site: str) -> None:
     """An HTTP error status is reported with its code, and nothing is written."""
-    with pytest.raises(InputError, match=r"/missing: HTTP error 404"):
+    with pytest.raises(InputError, match=r"/missing answered HTTP 404"):
         _text(project, f"{site}/missing")
     assert not _out(project).exists()
 
 
 def test_unreachable_url_is_reported(project: Layout) -> None:
     """A URL nobody answers at (a closed local port) gives a clear error, not a traceback."""
-    with pytest.raises(InputError, match="cannot reach the server"):
+    with pytest.raises(InputError, match=r"cannot reach .*save the page and give the file"):
         _text(project, f"http://127.0.0.1:{free_port()}/chart")
     assert not _out(project).exists()
 
 
 def test_cli_imports_a_chart(project: Layout) -> None:
-    """`lexgraph import coe FILE --instrument KEY` writes graph/participation/coe/KEY.ttl."""
+    """`lexgraph import coe FILE --instrument KEY` writes
+    graph/imported/participation/coe/KEY.ttl."""
     result = CliRunner().invoke(main, ["import", "coe", str(CHART), "--instrument", KEY])
     assert result.exit_code == 0, result.output
-    assert "wrote 1 file(s): graph/participation/coe/budapest-ets185.ttl" in result.output
+    assert "wrote 1 file(s): graph/imported/participation/coe/budapest-ets185.ttl" in result.output
 
 
 def test_cli_unreachable_url_exits_2(project: Layout) -> None:

@@ -266,6 +266,21 @@ def test_file_name_must_be_iri_safe(project: Layout, tmp_path: Path) -> None:
         import_records(_csv(tmp_path, GOOD, name="my records.csv"), project)
 
 
+def test_output_can_be_named(project: Layout, tmp_path: Path) -> None:
+    """A name given to the import names the output file, and its header's command says so."""
+    result = import_records(_csv(tmp_path, GOOD), project, name="checked")
+    assert result.path == _out(project, "checked")
+    assert "`lexgraph import csv records.csv --name checked`" in result.path.read_text()
+    assert not _out(project).exists()
+
+
+def test_output_name_must_be_iri_safe(project: Layout, tmp_path: Path) -> None:
+    """A name with a slash is refused, naming the option, and nothing is written."""
+    with pytest.raises(InputError, match=r"--name '\.\./x' must be letters, digits"):
+        import_records(_csv(tmp_path, GOOD), project, name="../x")
+    assert not (project.participation / "x.ttl").exists()
+
+
 def test_documented_example_imports(project: Layout, tmp_path: Path) -> None:
     """The example row of docs/participation-csv.md imports as the page shows."""
     doc = (ROOT / "docs" / "participation-csv.md").read_text()
@@ -282,14 +297,13 @@ def test_documented_example_imports(project: Layout, tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not SAMPLE.is_file(), reason="the shared data set is not beside the project")
 def test_shipped_sample_is_a_fresh_import(project: Layout) -> None:
-    """graph/participation/records/participation-sample.ttl is what importing the sample gives.
+    """graph/imported/participation/records/source-checked.ttl is what importing the sample
+    under that name gives.
 
     This test reads ../shared/data/participation/ (skipped where it is absent).
     """
-    shipped = (
-        ROOT / "graph" / "participation" / "records" / "participation-sample.ttl"
-    ).read_bytes()
-    result = import_records(SAMPLE, project)
+    shipped = (ROOT / "graph/imported/participation/records/source-checked.ttl").read_bytes()
+    result = import_records(SAMPLE, project, name="source-checked")
     assert result.path.read_bytes() == shipped
     assert result.records == 553
 
@@ -300,7 +314,7 @@ def test_cli_imports_and_warns(project: Layout, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["import", "csv", str(_csv(tmp_path, GOOD + row))])
     assert result.exit_code == 0, result.output
     assert "warning: " in result.output and "skipped" in result.output
-    assert "wrote 1 file(s): graph/participation/records/records.ttl" in result.output
+    assert "wrote 1 file(s): graph/imported/participation/records/records.ttl" in result.output
 
 
 def test_cli_bad_row_exits_2(project: Layout, tmp_path: Path) -> None:

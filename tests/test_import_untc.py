@@ -15,7 +15,6 @@ import os
 import re
 import shlex
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,14 +27,9 @@ from lexgraph.cli import main
 from lexgraph.core.errors import InputError
 from lexgraph.core.paths import Layout
 from lexgraph.importers.participation import ParticipantNames
-from lexgraph.importers.untc import (
-    column_acts,
-    import_untc,
-    read_csv_table,
-    read_html_table,
-    read_table,
-    table_records,
-)
+from lexgraph.importers.untc import column_acts, import_untc, table_records
+from lexgraph.importers.untc_tables import read_csv_table, read_html_table, read_table
+from listener import QuietHandler, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "data" / "untc" / "xviii-12.html"
@@ -266,24 +260,15 @@ def test_failed_import_leaves_the_previous_file(tmp_path: Path, project: Layout)
     assert _snapshot(project) == before
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep the test output free of access logs."""
+class _QuietFiles(QuietHandler, http.server.SimpleHTTPRequestHandler):
+    """Serves the files of a folder, without access logs."""
 
 
 @pytest.fixture
 def server() -> Iterator[str]:
     """A real HTTP server on 127.0.0.1 serving tests/data/untc/, stopped after the test."""
-    handler = functools.partial(_QuietHandler, directory=str(FIXTURE.parent))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serving(functools.partial(_QuietFiles, directory=str(FIXTURE.parent))) as url:
+        yield url
 
 
 def test_url_is_fetched_and_cited(server: str, project: Layout) -> None:
@@ -298,7 +283,7 @@ def test_url_is_fetched_and_cited(server: str, project: Layout) -> None:
 
 def test_http_error_is_a_clear_error(server: str, project: Layout) -> None:
     """A page the server does not have gives one error with the HTTP status."""
-    with pytest.raises(InputError, match=r"/missing\.html: the server answered HTTP 404"):
+    with pytest.raises(InputError, match=r"/missing\.html answered HTTP 404"):
         import_untc(f"{server}/missing.html", project, "untoc")
 
 
@@ -307,7 +292,7 @@ def test_unreachable_url_is_a_clear_error(project: Layout) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    with pytest.raises(InputError, match=r"cannot fetch .*save the page and give the file"):
+    with pytest.raises(InputError, match=r"cannot reach .*save the page and give the file"):
         import_untc(f"http://127.0.0.1:{port}/x", project, "untoc", timeout=5)
 
 
@@ -319,7 +304,7 @@ def test_cli_prints_what_it_wrote(tmp_path: Path, project: Layout) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "wrote 1 file(s): graph/participation/untc/untoc.ttl",
+        "wrote 1 file(s): graph/imported/participation/untc/untoc.ttl",
         "1 signature(s), 1 consent(s)",
     ]
     assert "warning: skipped Yugoslavia (line 4): not a current State" in result.stderr
@@ -372,7 +357,7 @@ def test_shipped_file_agrees_with_its_2014_table(args: list[str]) -> None:
         i for i, h in enumerate(header) if i and set(column_acts(h, "").values()) == {"signature"}
     ]
     dated = [(i in signature_columns) for r in rows for i, cell in enumerate(r) if i and cell]
-    text = (ROOT / "graph" / "participation" / "untc" / f"{key}.ttl").read_text()
+    text = (ROOT / "graph" / "imported" / "participation" / "untc" / f"{key}.ttl").read_text()
     records = text.count("a lex:Participation")
     assert text.count("lex:actKind <act-kind/signature>") == sum(dated)
     assert records == len(dated)
@@ -399,7 +384,7 @@ def test_shipped_untoc_file_is_what_make_imports_writes(project: Layout) -> None
         source=_option(args, "--source"),
         note=variables["UNTC_2014_NOTE"],
     ).path
-    assert out.read_bytes() == (ROOT / "graph/participation/untc/untoc.ttl").read_bytes()
+    assert out.read_bytes() == (ROOT / "graph/imported/participation/untc/untoc.ttl").read_bytes()
 
 
 # ---------------------------------------------------------------------------------------------

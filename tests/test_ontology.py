@@ -1,14 +1,14 @@
-"""Ontology hygiene: every term is labelled, defined and homed; the version is the package's."""
+"""The ontology's contract and version; its hygiene rules (one label, one definition, a home,
+no rdfs:comment, a message on every shape) are checks in queries/checks/, see test_checks.py."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import pytest
 import rdflib
 from pyshacl import validate
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF
 
 from lexgraph import __version__
 from lexgraph.core.namespaces import LEX
@@ -52,17 +52,6 @@ def test_ontology_declares_terms() -> None:
         assert name in names, name
 
 
-@pytest.mark.parametrize("term", TERMS, ids=lambda t: str(t)[len(LEX) :])
-def test_term_has_one_label_one_definition_and_a_home(term: rdflib.URIRef) -> None:
-    """Each term has one English rdfs:label, one skos:definition and rdfs:isDefinedBy."""
-    assert len(list(ONTOLOGY.objects(term, RDFS.label))) == 1
-    definitions = list(ONTOLOGY.objects(term, SKOS.definition))
-    assert len(definitions) == 1
-    assert str(term)[len(LEX) :].lower() not in str(definitions[0]).lower().split()[:1]
-    assert ONTOLOGY.value(term, RDFS.isDefinedBy) == ONTOLOGY_IRI
-    assert not list(ONTOLOGY.objects(term, RDFS.comment))
-
-
 def test_ontology_version_equals_package_version() -> None:
     """owl:versionInfo and owl:versionIRI carry the package version."""
     assert str(ONTOLOGY.value(ONTOLOGY_IRI, OWL.versionInfo)) == __version__
@@ -80,15 +69,6 @@ def test_shapes_pass_meta_validation() -> None:
     shapes = rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl")
     conforms, _, text = validate(rdflib.Graph(), shacl_graph=shapes, meta_shacl=True)
     assert conforms, text
-
-
-def test_every_property_shape_has_a_message() -> None:
-    """Each named property shape carries a curator-facing sh:message."""
-    shapes = rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl")
-    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    for shape in shapes.subjects(RDF.type, sh.PropertyShape):
-        assert isinstance(shape, rdflib.URIRef)
-        assert shapes.value(shape, sh.message), shape
 
 
 def test_dataset_version_equals_package_version() -> None:

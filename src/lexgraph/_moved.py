@@ -25,7 +25,7 @@ MOVED: dict[str, tuple[str, ...]] = {
     "namespaces": ("core.namespaces",),
     "errors": ("core.errors",),
     "progress": ("core.progress",),
-    "turtle": ("core.turtle",),
+    "turtle": ("core.turtle", "core.atomic"),
     "sources": ("store.sources",),
     "inference": ("store.inference",),
     "validate": ("store.validate",),

@@ -47,15 +47,6 @@ def sparql_prologue() -> str:
     return "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + "\n"
 
 
-def lex(local: str) -> str:
-    """Return the IRI of an ontology term.
-
-    >>> lex("Instrument")
-    'https://w3id.org/lexgraph/ontology#Instrument'
-    """
-    return LEX + local
-
-
 def instance(kind: str, key: str) -> str:
     """Return the IRI of an instance of a kind (instrument, crime, modality, state...).
 

@@ -49,11 +49,30 @@ class Layout:
 
     @property
     def imported(self) -> Path:
-        return self.root / "graph" / "imported"
+        """What the ``lexgraph import`` commands write; every other file of ``graph/`` is
+        edited by people."""
+        return self.graph / "imported"
 
     @property
     def participation(self) -> Path:
-        return self.root / "graph" / "participation"
+        """The generated participation records, one folder per importer (``untc``, ``coe``,
+        ``wikidata``, ``records``)."""
+        return self.imported / "participation"
+
+    @property
+    def instruments(self) -> Path:
+        """The hand-edited instrument files, one per family of instruments."""
+        return self.graph / "instruments"
+
+    @property
+    def participant_files(self) -> tuple[Path, ...]:
+        """The files that name participants: the imported states, the other participants and
+        the depositaries' own spellings (``skos:hiddenLabel``)."""
+        return (
+            self.imported / "states.ttl",
+            self.graph / "participants.ttl",
+            self.graph / "participant-names.ttl",
+        )
 
     @property
     def release(self) -> Path:

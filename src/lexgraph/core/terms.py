@@ -192,6 +192,18 @@ class Dcat:
     version: Final = PREFIXES["dcat"] + "version"
 
 
+class Sdgo:
+    """The terms of the UN SDG KOS ontology (``sdgo:``) that the SDG importer keeps."""
+
+    Target: Final = PREFIXES["sdgo"] + "Target"
+    custodianAgency: Final = PREFIXES["sdgo"] + "custodianAgency"
+    hasIndicator: Final = PREFIXES["sdgo"] + "hasIndicator"
+    hasTarget: Final = PREFIXES["sdgo"] + "hasTarget"
+    isIndicatorOf: Final = PREFIXES["sdgo"] + "isIndicatorOf"
+    isTargetOf: Final = PREFIXES["sdgo"] + "isTargetOf"
+    tier: Final = PREFIXES["sdgo"] + "tier"
+
+
 def _lex_source(terms: list[str]) -> str:
     """The body of class ``Lex`` for ``terms``, as this module writes it."""
     ordered = sorted(terms, key=lambda t: (t[0].islower(), t))

@@ -1,6 +1,8 @@
 """Deterministic Turtle for generated files: sorted subject blocks under a header comment.
 
-Generated files in ``graph/imported/`` are written through :func:`write_turtle`, so that a
+This is lexgraph's one Turtle writer: every file in ``graph/imported/`` is rendered by
+:func:`render` and written atomically (:func:`write_turtle`, or
+:func:`lexgraph.core.atomic.write_files_atomically` for several files at once), so that a
 re-import of unchanged input gives a byte-identical file and diffs stay readable. rdflib loads
 only when a file is rendered, and tempfile when one is written: :func:`natural_key`, which the
 finder sorts with, needs neither.
@@ -8,21 +10,20 @@ finder sorts with, needs neither.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-from lexgraph.core.errors import InputError
+from lexgraph.core.atomic import write_atomically
 from lexgraph.core.namespaces import ID, PREFIXES
+from lexgraph.core.terms import Rdf
 
 if TYPE_CHECKING:
     from rdflib import Literal, URIRef
 
 Term: TypeAlias = "URIRef | Literal"
-RDF_TYPE = PREFIXES["rdf"] + "type"
 
 
 def natural_key(text: str) -> tuple[tuple[int, str], ...]:
@@ -82,49 +83,14 @@ def render(header: str, blocks: Iterable[Block], prefixes: Sequence[str]) -> str
         lines.append("")
         subject = render_term(URIRef(block.subject), table)
         body = [
-            f"{'a' if p == RDF_TYPE else render_term(URIRef(p), table)} {render_term(o, table)}"
+            f"{'a' if p == Rdf.type else render_term(URIRef(p), table)} {render_term(o, table)}"
             for p, o in block.pairs
         ]
         lines.append(f"{subject} " + " ;\n    ".join(body) + " .")
     return "\n".join(lines) + "\n"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename, so a failure or a
-    kill leaves either the old file or the new one, never a part.
-
-    Raises :class:`~lexgraph.core.errors.InputError` naming the file if it cannot be written (a
-    read-only or full disk, a file where a directory should be).
-    """
-    write_files_atomically({path: text})
-
-
-def write_files_atomically(documents: Mapping[Path, str]) -> None:
-    """Write several files so that an error changes none of them: every text is written and
-    synced to a temporary file beside its target first, and only then renamed into place."""
-    import tempfile  # loads shutil and random too: only for the commands that write files
-
-    temporary: dict[Path, Path] = {}
-    target = next(iter(documents), None)
-    try:
-        for target, text in documents.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            temporary[target] = Path(name)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-        for target, tmp in temporary.items():
-            os.replace(tmp, target)
-    except BaseException as exc:
-        for tmp in temporary.values():
-            tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(f"cannot write {target}: {exc.strerror or exc}") from exc
-        raise
-
-
 def write_turtle(path: Path, header: str, blocks: Iterable[Block], prefixes: Sequence[str]) -> None:
-    """Render and write a generated Turtle file atomically."""
+    """Render and write a generated Turtle file atomically; raises
+    :class:`~lexgraph.core.errors.InputError` naming the file if it cannot be written."""
     write_atomically(path, render(header, blocks, prefixes))

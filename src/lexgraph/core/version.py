@@ -1,4 +1,4 @@
-"""The package's version and the User-Agent that every HTTP request of lexgraph sends.
+"""The package's version (the User-Agent that HTTP requests send is in ``core/http.py``).
 
 ``__version__`` is read from the installed package's metadata on first use (PEP 562), not at
 import: ``importlib.metadata`` alone takes longer to load than a library question takes to
@@ -8,9 +8,6 @@ answer, and most commands never print the version.
 from __future__ import annotations
 
 import functools
-
-#: The project's home, named in the User-Agent so that a depositary or store can reach us.
-HOME = "https://w3id.org/lexgraph/"
 
 __version__: str  # set by __getattr__ on first use
 
@@ -29,12 +26,3 @@ def __getattr__(name: str) -> str:
     if name == "__version__":
         return _installed()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def user_agent(purpose: str) -> str:
-    """The User-Agent for a request made for ``purpose`` (e.g. ``participation importer``).
-
-    >>> user_agent("test").startswith("lexgraph/")
-    True
-    """
-    return f"lexgraph/{_installed()} ({purpose}; +{HOME})"

@@ -16,10 +16,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
+from lexgraph.core.atomic import write_files_atomically
 from lexgraph.core.errors import InputError
-from lexgraph.core.namespaces import LEX, PREFIXES, instance
-from lexgraph.core.turtle import Block, Term, render, write_files_atomically
-from lexgraph.importers import read_csv
+from lexgraph.core.namespaces import instance
+from lexgraph.core.terms import Dcterms, Lex, Rdf, Rdfs
+from lexgraph.core.turtle import Block, Term, render
+from lexgraph.importers import generated_header, read_csv
 
 #: The snapshot of laws-markdown the CSV was extracted from (HEAD of 10 May 2017).
 LAWS_MARKDOWN = "https://github.com/statengeneraal/laws-markdown/blob/91556a80a2/"
@@ -27,9 +29,6 @@ COLUMNS = ("instrument_key", "english_title", "source_path", "division", "articl
 ARTICLE_NUMBER = re.compile(r"^([0-9]+|[IVXLC]+)( (bis|ter|quater|quinquies))?(\([0-9a-z]+\))*$")
 #: An instrument key: it names the output file and the instrument's IRI.
 INSTRUMENT_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-RDF_TYPE = PREFIXES["rdf"] + "type"
-RDFS_LABEL = PREFIXES["rdfs"] + "label"
-SOURCE = PREFIXES["dcterms"] + "source"
 
 
 @dataclass(frozen=True)
@@ -110,16 +109,16 @@ def read_articles(path: Path) -> list[Article]:
 
 def _block(article: Article) -> Block:
     pairs: list[tuple[str, Term]] = [
-        (RDF_TYPE, URIRef(LEX + "Provision")),
-        (RDFS_LABEL, Literal(f"{article.csv_key} art. {article.number}", lang="en")),
-        (LEX + "articleNumber", Literal(article.number)),
+        (Rdf.type, URIRef(Lex.Provision)),
+        (Rdfs.label, Literal(f"{article.csv_key} art. {article.number}", lang="en")),
+        (Lex.articleNumber, Literal(article.number)),
     ]
     if article.heading:
-        pairs.append((LEX + "heading", Literal(article.heading, lang="en")))
+        pairs.append((Lex.heading, Literal(article.heading, lang="en")))
     if article.division:
-        pairs.append((LEX + "division", Literal(article.division, lang="en")))
-    pairs.append((LEX + "partOf", URIRef(instance("instrument", article.instrument))))
-    pairs.append((SOURCE, URIRef(article.source)))
+        pairs.append((Lex.division, Literal(article.division, lang="en")))
+    pairs.append((Lex.partOf, URIRef(instance("instrument", article.instrument))))
+    pairs.append((Dcterms.source, URIRef(article.source)))
     return Block(provision_iri(article.instrument, article.number), pairs)
 
 
@@ -141,10 +140,12 @@ def import_articles(
         raise InputError(f"{csv_path}: no rows for instrument(s) {', '.join(unknown)}")
     documents: dict[Path, str] = {}
     for key, rows in sorted(by_instrument.items()):
-        header = (
-            f"Articles of {rows[0].csv_key}: number, heading and division of each.\n"
-            f"Generated from {csv_path.name} (extracted from statengeneraal/laws-markdown at\n"
-            "commit 91556a80a2) by `lexgraph import articles`; do not edit, re-import instead."
+        header = generated_header(
+            f"Articles of {rows[0].csv_key}: number, heading and division of each, each citing "
+            "the file of the authentic text it was read from.",
+            f"{csv_path.name}, extracted from statengeneraal/laws-markdown at commit 91556a80a2 "
+            f"({LAWS_MARKDOWN})",
+            ["articles", csv_path.name],
         )
         documents[out_dir / f"{key}.ttl"] = render(
             header, (_block(a) for a in rows), ("lex", "rdfs", "dcterms")

@@ -13,10 +13,12 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
+from lexgraph.core.atomic import write_files_atomically
 from lexgraph.core.errors import InputError
-from lexgraph.core.namespaces import LEX, PREFIXES, instance
-from lexgraph.core.turtle import Block, Term, render, write_files_atomically
-from lexgraph.importers import read_csv
+from lexgraph.core.namespaces import PREFIXES, instance
+from lexgraph.core.terms import Dcterms, Lex, Owl, Rdf, Skos
+from lexgraph.core.turtle import Block, Term, render
+from lexgraph.importers import generated_header, read_csv
 
 #: The snapshot the shared copy was taken from (datasets/country-codes, 15 May 2026).
 SOURCE = "https://github.com/datasets/country-codes/blob/caa72d1e0e/data/country-codes.csv"
@@ -38,8 +40,6 @@ LANGUAGES = {
     "zh": "Chinese",
     "ar": "Arabic",
 }
-RDF_TYPE = PREFIXES["rdf"] + "type"
-SKOS = PREFIXES["skos"]
 M49_SCHEME = instance("scheme", "m49")
 
 
@@ -50,19 +50,19 @@ def _code(value: str) -> str:
 def _region(code: str, name: str, broader: str | None) -> Block:
     iri = instance("region", f"m49-{code}")
     pairs: list[tuple[str, Term]] = [
-        (RDF_TYPE, URIRef(LEX + "Region")),
-        (RDF_TYPE, URIRef(SKOS + "Concept")),
-        (LEX + "key", Literal(f"m49-{code}")),
-        (SKOS + "prefLabel", Literal(name, lang="en")),
-        (SKOS + "notation", Literal(code)),
-        (LEX + "m49Code", Literal(code)),
-        (SKOS + "inScheme", URIRef(M49_SCHEME)),
+        (Rdf.type, URIRef(Lex.Region)),
+        (Rdf.type, URIRef(Skos.Concept)),
+        (Lex.key, Literal(f"m49-{code}")),
+        (Skos.prefLabel, Literal(name, lang="en")),
+        (Skos.notation, Literal(code)),
+        (Lex.m49Code, Literal(code)),
+        (Skos.inScheme, URIRef(M49_SCHEME)),
     ]
     if broader:
-        pairs.append((SKOS + "broader", URIRef(instance("region", f"m49-{broader}"))))
+        pairs.append((Skos.broader, URIRef(instance("region", f"m49-{broader}"))))
     else:
-        pairs.append((SKOS + "topConceptOf", URIRef(M49_SCHEME)))
-    pairs.append((PREFIXES["dcterms"] + "source", URIRef(SOURCE)))
+        pairs.append((Skos.topConceptOf, URIRef(M49_SCHEME)))
+    pairs.append((Dcterms.source, URIRef(SOURCE)))
     return Block(iri, pairs)
 
 
@@ -85,25 +85,25 @@ def read_states(path: Path) -> tuple[list[Block], list[Block]]:
         if alpha3 in seen:
             raise InputError(f"{path}:{line}: {alpha3} appears twice")
         seen.add(alpha3)
-        pairs: list[tuple[str, Term]] = [(RDF_TYPE, URIRef(LEX + "State"))]
+        pairs: list[tuple[str, Term]] = [(Rdf.type, URIRef(Lex.State))]
         fallback = (row.get("official_name_en") or row.get("CLDR display name") or alpha3).strip()
         for lang, name in LANGUAGES.items():
             short = (row.get(f"UNTERM {name} Short") or "").strip()
             if lang == "en" and not short:
                 short = fallback
             if short:
-                pairs.append((SKOS + "prefLabel", Literal(short, lang=lang)))
+                pairs.append((Skos.prefLabel, Literal(short, lang=lang)))
             formal = (row.get(f"UNTERM {name} Formal") or "").strip()
             if formal and formal != short:
-                pairs.append((SKOS + "altLabel", Literal(formal, lang=lang)))
+                pairs.append((Skos.altLabel, Literal(formal, lang=lang)))
         alpha2 = (row["ISO3166-1-Alpha-2"] or "").strip()
-        pairs.append((LEX + "iso3166Alpha3", Literal(alpha3)))
+        pairs.append((Lex.iso3166Alpha3, Literal(alpha3)))
         if re.fullmatch(r"[A-Z]{2}", alpha2):
-            pairs.append((LEX + "iso3166Alpha2", Literal(alpha2)))
+            pairs.append((Lex.iso3166Alpha2, Literal(alpha2)))
         if _code(row["ISO3166-1-numeric"]):
-            pairs.append((LEX + "iso3166Numeric", Literal(_code(row["ISO3166-1-numeric"]))))
+            pairs.append((Lex.iso3166Numeric, Literal(_code(row["ISO3166-1-numeric"]))))
         if _code(row["M49"]):
-            pairs.append((LEX + "m49Code", Literal(_code(row["M49"]))))
+            pairs.append((Lex.m49Code, Literal(_code(row["M49"]))))
         chain: list[str] = []
         for level in ("Region", "Sub-region", "Intermediate Region"):
             code, name = (
@@ -116,20 +116,20 @@ def read_states(path: Path) -> tuple[list[Block], list[Block]]:
                 regions.setdefault(code, _region(code, name, chain[-1] if chain else None))
                 chain.append(code)
         for code in chain:
-            pairs.append((LEX + "inRegion", URIRef(instance("region", f"m49-{code}"))))
+            pairs.append((Lex.inRegion, URIRef(instance("region", f"m49-{code}"))))
         wikidata = (row["wikidata_id"] or "").strip().rsplit("/", 1)[-1]
         if re.fullmatch(r"Q[0-9]+", wikidata):
-            pairs.append((PREFIXES["owl"] + "sameAs", URIRef(PREFIXES["wd"] + wikidata)))
-        pairs.append((PREFIXES["dcterms"] + "source", URIRef(SOURCE)))
+            pairs.append((Owl.sameAs, URIRef(PREFIXES["wd"] + wikidata)))
+        pairs.append((Dcterms.source, URIRef(SOURCE)))
         states.append(Block(instance("state", alpha3), pairs))
     if not states:
         raise InputError(f"{path}: no rows")
     scheme = Block(
         M49_SCHEME,
         [
-            (RDF_TYPE, URIRef(SKOS + "ConceptScheme")),
-            (SKOS + "prefLabel", Literal("UN M49 geographic regions", lang="en")),
-            (PREFIXES["dcterms"] + "source", URIRef(SOURCE)),
+            (Rdf.type, URIRef(Skos.ConceptScheme)),
+            (Skos.prefLabel, Literal("UN M49 geographic regions", lang="en")),
+            (Dcterms.source, URIRef(SOURCE)),
         ],
     )
     return states, [scheme, *regions.values()]
@@ -138,18 +138,22 @@ def read_states(path: Path) -> tuple[list[Block], list[Block]]:
 def import_countries(csv_path: Path, out_dir: Path) -> list[Path]:
     """Write ``states.ttl`` and ``regions.ttl`` into ``out_dir``; nothing if the input is bad."""
     states, regions = read_states(csv_path)
-    note = (
-        f"Generated from {csv_path.name} (datasets/country-codes, commit caa72d1e0e,\n"
-        "ODC-PDDL-1.0) by `lexgraph import countries`; do not edit, re-import instead."
+    source = (
+        f"{csv_path.name} of datasets/country-codes, commit caa72d1e0e, ODC-PDDL-1.0 ({SOURCE})"
     )
+    command = ["countries", csv_path.name]
     documents = {
         out_dir / "states.ttl": render(
-            "States: ISO 3166-1 codes, M49, UNTERM names, Wikidata.\n" + note,
+            generated_header(
+                "States: ISO 3166-1 codes, M49, UNTERM names, Wikidata.", source, command
+            ),
             states,
             ("lex", "skos", "owl", "wd", "dcterms"),
         ),
         out_dir / "regions.ttl": render(
-            "UN M49 regions, sub-regions and intermediate regions.\n" + note,
+            generated_header(
+                "UN M49 regions, sub-regions and intermediate regions.", source, command
+            ),
             regions,
             ("lex", "skos", "dcterms"),
         ),

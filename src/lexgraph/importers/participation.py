@@ -29,12 +29,12 @@ import rdflib
 from rdflib import Literal, URIRef
 
 from lexgraph.core.errors import InputError
-from lexgraph.core.namespaces import ID, LEX, PREFIXES, instance
-from lexgraph.core.turtle import Block, Term, render, write_atomically
+from lexgraph.core.namespaces import ID, instance
+from lexgraph.core.paths import Layout
+from lexgraph.core.terms import Dcterms, Lex, Rdf, Skos, Xsd
+from lexgraph.core.turtle import Block, Term, write_turtle
 from lexgraph.importers import parse_turtle
 
-RDF_TYPE = PREFIXES["rdf"] + "type"
-XSD = PREFIXES["xsd"]
 #: Keys of the act-kind scheme (ontology/vocab/act-kinds.ttl).
 ACT_KINDS = frozenset(
     {
@@ -51,8 +51,6 @@ ACT_KINDS = frozenset(
         "not-party",
     }
 )
-#: Files whose labels name participants, relative to the project root.
-NAME_FILES = ("graph/imported/states.ttl", "graph/participants.ttl", "graph/participant-names.ttl")
 
 
 @dataclass(frozen=True)
@@ -92,16 +90,16 @@ def participant_key(iri: str) -> str:
 
 
 def _date(value: dt.date) -> Literal:
-    return Literal(value.isoformat(), datatype=URIRef(XSD + "date"))
+    return Literal(value.isoformat(), datatype=URIRef(Xsd.date))
 
 
 def _as_at_literal(value: str) -> Literal:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return Literal(value, datatype=URIRef(XSD + "date"))
+        return Literal(value, datatype=URIRef(Xsd.date))
     if re.fullmatch(r"\d{4}-\d{2}", value):
-        return Literal(value, datatype=URIRef(XSD + "gYearMonth"))
+        return Literal(value, datatype=URIRef(Xsd.gYearMonth))
     if re.fullmatch(r"\d{4}", value):
-        return Literal(value, datatype=URIRef(XSD + "gYear"))
+        return Literal(value, datatype=URIRef(Xsd.gYear))
     raise ValueError(f"as-at date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
 
 
@@ -124,25 +122,23 @@ def record_blocks(records: Iterable[Record], tag: str | None = None) -> list[Blo
             n += 1
         used.add(iri)
         pairs: list[tuple[str, Term]] = [
-            (RDF_TYPE, URIRef(LEX + "Participation")),
-            (LEX + "participant", URIRef(rec.participant)),
-            (LEX + "instrument", URIRef(instance("instrument", rec.instrument))),
-            (LEX + "actKind", URIRef(instance("act-kind", rec.act))),
+            (Rdf.type, URIRef(Lex.Participation)),
+            (Lex.participant, URIRef(rec.participant)),
+            (Lex.instrument, URIRef(instance("instrument", rec.instrument))),
+            (Lex.actKind, URIRef(instance("act-kind", rec.act))),
         ]
         if rec.date:
-            pairs.append(
-                (LEX + "actDate", Literal(rec.date.isoformat(), datatype=URIRef(XSD + "date")))
-            )
+            pairs.append((Lex.actDate, Literal(rec.date.isoformat(), datatype=URIRef(Xsd.date))))
         if rec.in_force:
             pairs.append(
                 (
-                    LEX + "entryIntoForceForParticipant",
+                    Lex.entryIntoForceForParticipant,
                     _date(rec.in_force),
                 )
             )
         if rec.as_at:
-            pairs.append((LEX + "asAt", _as_at_literal(rec.as_at)))
-        source_prop = LEX + "secondarySource" if rec.secondary else PREFIXES["dcterms"] + "source"
+            pairs.append((Lex.asAt, _as_at_literal(rec.as_at)))
+        source_prop = Lex.secondarySource if rec.secondary else Dcterms.source
         pairs.append((source_prop, URIRef(rec.source)))
         blocks.append(Block(iri, pairs))
     return blocks
@@ -161,10 +157,10 @@ class StatusList:
         return Block(
             instance("status-list", f"{self.instrument}/{tag}"),
             [
-                (RDF_TYPE, URIRef(LEX + "StatusList")),
-                (LEX + "instrument", URIRef(instance("instrument", self.instrument))),
-                (LEX + "asAt", _as_at_literal(self.as_at)),
-                (PREFIXES["dcterms"] + "source", URIRef(self.source)),
+                (Rdf.type, URIRef(Lex.StatusList)),
+                (Lex.instrument, URIRef(instance("instrument", self.instrument))),
+                (Lex.asAt, _as_at_literal(self.as_at)),
+                (Dcterms.source, URIRef(self.source)),
             ],
         )
 
@@ -187,7 +183,7 @@ def write_participation(
     blocks = record_blocks(records, tag)
     if status_list is not None:
         blocks.append(status_list.block(tag or source_tag(status_list.source)))
-    write_atomically(path, render(header, blocks, ("lex", "dcterms", "xsd")))
+    write_turtle(path, header, blocks, ("lex", "dcterms", "xsd"))
     return path
 
 
@@ -216,21 +212,19 @@ class ParticipantNames:
     def load(cls, root: Path) -> ParticipantNames:
         """Read the labels of states and organisations from the project at ``root``."""
         graph = rdflib.Graph()
-        for name in NAME_FILES:
-            path = root / name
+        for path in Layout(root).participant_files:
             if path.is_file():
                 parse_turtle(graph, path)
-        skos = PREFIXES["skos"]
         table: dict[str, str] = {}
-        for prop in ("hiddenLabel", "altLabel", "prefLabel"):  # prefLabel wins a clash
-            for subject, label in graph.subject_objects(URIRef(skos + prop)):
+        for prop in (Skos.hiddenLabel, Skos.altLabel, Skos.prefLabel):  # prefLabel wins a clash
+            for subject, label in graph.subject_objects(URIRef(prop)):
                 if (
                     isinstance(label, Literal)
                     and label.language in (None, "en")
                     and str(subject).startswith(ID)
                 ):
                     table[normalise_name(str(label))] = str(subject)
-        for subject, code in graph.subject_objects(URIRef(LEX + "iso3166Alpha3")):
+        for subject, code in graph.subject_objects(URIRef(Lex.iso3166Alpha3)):
             table[str(code).casefold()] = str(subject)
         return cls(table)
 

@@ -18,7 +18,7 @@ State's actions) are not imported.
 
 Each dated cell becomes a :class:`~.participation.Record` tagged ``untc``, citing the UNTC
 page as ``dcterms:source`` and the table's "status as at" date as ``lex:asAt``, written to
-``graph/participation/untc/<instrument>.ttl``. Two readings are deliberate:
+``graph/imported/participation/untc/<instrument>.ttl``. Two readings are deliberate:
 
 * "Definitive signature" (suffix ``s``) is a consent to be bound by signature alone; the
   act-kind scheme has no narrower concept for it, so it is recorded as ``consent``. The same
@@ -31,29 +31,28 @@ A row naming a State that no longer exists (:data:`FORMER_STATES`) is skipped an
 mapping it to a successor would credit the successor with an act it did not take.
 A name in brackets is a participant that has since withdrawn (UNTC convention); its rows are
 kept, since the acts were taken, and the name is reported.
+
+Reading the page or the CSV into rows is :mod:`lexgraph.importers.untc_tables`'s job; this
+module says what the rows mean and writes them.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
-import http.client
-import io
 import re
-import textwrap
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from lexgraph.core.errors import InputError
-from lexgraph.core.namespaces import ID, LEX, PREFIXES
+from lexgraph.core.http import TIMEOUT_S
+from lexgraph.core.namespaces import ID
 from lexgraph.core.paths import Layout
+from lexgraph.core.terms import Lex, Rdf, Skos
+from lexgraph.importers import generated_header
 from lexgraph.importers.participation import (
     ParticipantNames,
     Record,
@@ -62,14 +61,11 @@ from lexgraph.importers.participation import (
     write_participation,
 )
 from lexgraph.importers.records import check_url
+from lexgraph.importers.untc_tables import Table, clean_text, read_table
 from lexgraph.store.sources import parse_file
 
 #: Source tag of every record this importer writes (``id/participation/.../untc``).
 TAG = "untc"
-#: Seconds to wait for the UNTC server before giving up.
-TIMEOUT = 30.0
-#: Largest page or table accepted, in bytes.
-MAX_BYTES = 32 * 1024 * 1024
 #: Names of States that no longer exist; their rows are skipped, never mapped to a successor.
 FORMER_STATES = frozenset(
     normalise_name(n)
@@ -108,20 +104,8 @@ VALUE = re.compile(
 )
 ITEM = re.compile(r"^(?P<label>.*?)\s*\((?P<suffix>[A-Za-z]{1,2})\)$")
 FOOTNOTES = re.compile(r"(?:\s*,)?(?:\s+\d{1,3}\s*,?)+\s*$")
-STATUS_AS_AT = re.compile(r"status\s+as\s+at\s*:?\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", re.I)
 REF = re.compile(r"^(?P<chapter>[IVXLC]+)-\d+(?:-[a-z])?$")
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-
-
-@dataclass(frozen=True)
-class Table:
-    """A status table as read: where it came from, its header and its rows with their lines."""
-
-    where: str
-    header: tuple[str, ...]
-    header_line: int
-    rows: tuple[tuple[int, tuple[str, ...]], ...]
-    as_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,193 +130,6 @@ class UntcImport:
     withdrawn: tuple[str, ...]
 
 
-def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading tables
-
-
-def read_csv_table(text: str, where: str) -> Table:
-    """Read a status table from CSV text; the first non-empty row is the header."""
-    rows: list[tuple[int, tuple[str, ...]]] = []
-    header: tuple[str, ...] | None = None
-    header_line = 0
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        for record in reader:
-            if not any(c.strip() for c in record):
-                continue
-            if header is None:
-                header, header_line = tuple(_clean(c) for c in record), reader.line_num
-            else:
-                rows.append((reader.line_num, tuple(record)))
-    except csv.Error as exc:
-        raise InputError(f"{where}:{reader.line_num}: not valid CSV: {exc}") from exc
-    if header is None:
-        raise InputError(f"{where}: empty table: no header row")
-    for line, cells in rows:
-        if len(cells) != len(header):
-            raise InputError(
-                f"{where}:{line}: row has {len(cells)} cell(s), the header has {len(header)}"
-            )
-    return Table(where, header, header_line, tuple(rows))
-
-
-class _TableParser(HTMLParser):
-    """Collects every table of a page (rows of cell texts, with the line of each row) and the
-    page's visible text. Text inside ``<sup>`` is a footnote marker and is dropped."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[tuple[str, list[tuple[int, list[str]]]]] = []
-        self.text: list[str] = []
-        self._open: list[int] = []  # indexes into self.tables of the tables still open
-        self._cell: list[str] | None = None
-        self._sup = 0
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "table":
-            self.tables.append((dict(attrs).get("id") or "", []))
-            self._open.append(len(self.tables) - 1)
-        elif tag == "tr" and self._open:
-            self._end_cell()
-            self.tables[self._open[-1]][1].append((self.getpos()[0], []))
-        elif tag in ("td", "th") and self._open and self.tables[self._open[-1]][1]:
-            self._end_cell()
-            self._cell = []
-        elif tag == "sup":
-            self._sup += 1
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip = max(0, self._skip - 1)
-        elif tag == "sup":
-            self._sup = max(0, self._sup - 1)
-        elif tag in ("td", "th", "tr"):
-            self._end_cell()
-        elif tag == "table" and self._open:
-            self._end_cell()
-            self._open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        self.text.append(data)
-        if self._cell is not None and not self._sup:
-            self._cell.append(data)
-
-    def _end_cell(self) -> None:
-        if self._cell is not None and self._open and self.tables[self._open[-1]][1]:
-            self.tables[self._open[-1]][1][-1][1].append(_clean("".join(self._cell)))
-        self._cell = None
-
-
-def read_html_table(text: str, where: str) -> Table:
-    """Read the participant table and the "Status as at" date of a UNTC status page.
-
-    The table is the one whose ``id`` ends in ``tblgrid`` (the page's ASP.NET grid), else the
-    first whose first cell starts with "Participant". Its first row is the header.
-    """
-    parser = _TableParser()
-    try:
-        parser.feed(text)
-        parser.close()
-    except (AssertionError, ValueError) as exc:  # html.parser's few hard failures
-        raise InputError(f"{where}: cannot parse as HTML: {exc}") from exc
-    tables = [
-        (tid, [(line, cells) for line, cells in rows if cells]) for tid, rows in parser.tables
-    ]
-    chosen = next((rows for tid, rows in tables if tid.lower().endswith("tblgrid")), None)
-    if chosen is None:
-        chosen = next(
-            (
-                rows
-                for _, rows in tables
-                if rows and rows[0][1][0].lower().startswith("participant")
-            ),
-            None,
-        )
-    if chosen is None:
-        raise InputError(
-            f"{where}: no participant table (a table with an id ending in 'tblgrid', or whose "
-            "first cell is 'Participant')"
-        )
-    if not chosen:
-        raise InputError(f"{where}: empty table: the participant table has no rows")
-    as_at = None
-    found = STATUS_AS_AT.search(_clean(" ".join(parser.text)))
-    if found:
-        day, month, year = (int(g) for g in found.groups())
-        try:
-            as_at = dt.date(year, month, day).isoformat()
-        except ValueError as exc:
-            raise InputError(f"{where}: 'Status as at' date {found.group(0)!r}: {exc}") from exc
-    (header_line, header), *rows = chosen
-    width = len(header)
-    body = tuple(
-        (line, tuple(cells[:width]) + ("",) * (width - len(cells))) for line, cells in rows
-    )
-    return Table(where, tuple(header), header_line, body, as_at)
-
-
-def _looks_like_html(text: str) -> bool:
-    head = text.lstrip()[:2048].lower()
-    return head.startswith("<") or "<html" in head or "<table" in head
-
-
-def fetch(url: str, timeout: float = TIMEOUT) -> str:
-    """Return the text of a page fetched over HTTP(S), or raise an :class:`InputError`."""
-    if not re.match(r"^https?://", url, re.I):
-        raise InputError(f"{url}: only http:// and https:// addresses can be fetched")
-    request = urllib.request.Request(url, headers={"User-Agent": "lexgraph (UNTC importer)"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            data: bytes = response.read(MAX_BYTES + 1)
-            charset = response.headers.get_content_charset() or "utf-8"
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"{url}: the server answered HTTP {exc.code} {exc.reason}") from exc
-    except urllib.error.URLError as exc:
-        raise InputError(
-            f"{url}: cannot fetch ({exc.reason}); check the address and the connection, or "
-            "save the page and give the file"
-        ) from exc
-    except (TimeoutError, OSError, http.client.HTTPException) as exc:
-        raise InputError(f"{url}: no complete answer within {timeout:g} s ({exc!r})") from exc
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{url}: more than {MAX_BYTES} bytes")
-    try:
-        return data.decode(charset)
-    except (LookupError, UnicodeDecodeError) as exc:
-        raise InputError(f"{url}: cannot decode the page as {charset}: {exc}") from exc
-
-
-def read_table(source: str, timeout: float = TIMEOUT) -> tuple[Table, bool]:
-    """Read a table from a file or an http(s) URL; return it and whether it was HTML."""
-    if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.I):
-        text, where = fetch(source, timeout), source
-    else:
-        path = Path(source)
-        try:
-            if path.stat().st_size > MAX_BYTES:
-                raise InputError(f"{source}: more than {MAX_BYTES} bytes")
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from exc
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{source}: not UTF-8 text: {exc}") from exc
-        where = source
-    if _looks_like_html(text):
-        return read_html_table(text, where), True
-    return read_csv_table(text, where), False
-
-
 # ---------------------------------------------------------------------------------------------
 # Interpreting tables
 
@@ -352,7 +149,7 @@ def column_acts(header: str, where: str) -> dict[str | None, str]:
         match = ITEM.match(item)
         label: str = match["label"] if match else item
         suffix: str | None = match["suffix"] if match else None
-        act = LABELS.get(_clean(label).casefold())
+        act = LABELS.get(clean_text(label).casefold())
         if act is None:
             raise InputError(
                 f"{where}: column {header!r}: {label!r} is not a kind of act this importer "
@@ -372,7 +169,7 @@ def parse_value(value: str) -> tuple[dt.date, str | None] | None:
     >>> parse_value("14 Dec 2000 3")
     (datetime.date(2000, 12, 14), None)
     """
-    text = _clean(value)
+    text = clean_text(value)
     if not text:
         return None
     match = VALUE.match(text)
@@ -395,7 +192,7 @@ def participant_name(cell: str) -> tuple[str, bool]:
     >>> participant_name("[Ruritania 3]")
     ('Ruritania', True)
     """
-    name = FOOTNOTES.sub("", _clean(cell))
+    name = FOOTNOTES.sub("", clean_text(cell))
     bracketed = name.startswith("[") and name.endswith("]")
     if bracketed:
         name = FOOTNOTES.sub("", name[1:-1].strip())
@@ -447,7 +244,7 @@ def table_records(
                 declared = ", ".join("none" if s is None else s for s in suffixes)
                 raise InputError(
                     f"{where}:{line}: {name}, column {header!r}: unknown suffix "
-                    f"{suffix or 'none'!r} in {_clean(cell)!r} (the column declares {declared})"
+                    f"{suffix or 'none'!r} in {clean_text(cell)!r} (the column declares {declared})"
                 )
             if date.isoformat() > as_at:
                 raise InputError(
@@ -485,15 +282,12 @@ def table_records(
 def graph_instruments(layout: Layout) -> dict[str, Instrument]:
     """Return the instruments declared (typed) in the hand-edited files of ``graph/``."""
     prefix = ID + "instrument/"
-    label_p, ref_p = PREFIXES["skos"] + "prefLabel", LEX + "untcReference"
-    alt_p = PREFIXES["skos"] + "altLabel"
     typed: set[str] = set()
     labels: dict[str, str] = {}
     names: dict[str, list[str]] = {}
     refs: dict[str, str] = {}
-    generated = (layout.imported, layout.participation)
     for path in layout.source_files():
-        if not path.is_relative_to(layout.graph) or any(path.is_relative_to(g) for g in generated):
+        if not path.is_relative_to(layout.graph) or path.is_relative_to(layout.imported):
             continue
         for quad in parse_file(path, layout.relative(path)):
             if not isinstance(quad.subject, ox.NamedNode):
@@ -502,14 +296,18 @@ def graph_instruments(layout: Layout) -> dict[str, Instrument]:
             if not quad.subject.value.startswith(prefix) or not key or "/" in key:
                 continue
             predicate, value = quad.predicate.value, quad.object
-            if predicate == PREFIXES["rdf"] + "type":
+            if predicate == Rdf.type:
                 typed.add(key)
-            elif isinstance(value, ox.Literal) and predicate == label_p and value.language == "en":
+            elif (
+                isinstance(value, ox.Literal)
+                and predicate == Skos.prefLabel
+                and value.language == "en"
+            ):
                 labels[key] = value.value
                 names.setdefault(key, []).append(value.value)
-            elif isinstance(value, ox.Literal) and predicate == alt_p:
+            elif isinstance(value, ox.Literal) and predicate == Skos.altLabel:
                 names.setdefault(key, []).append(value.value)
-            elif isinstance(value, ox.Literal) and predicate == ref_p:
+            elif isinstance(value, ox.Literal) and predicate == Lex.untcReference:
                 refs[key] = value.value
     return {
         k: Instrument(k, labels.get(k, k), refs.get(k), tuple(names.get(k, ())))
@@ -560,27 +358,22 @@ def _header(
     withdrawn: Sequence[str],
 ) -> str:
     shown = table if "://" in table else Path(table).name
-    command = " ".join(["lexgraph import untc", shown, *options])
     signatures, consents, others = counts
-    wrap = textwrap.TextWrapper(width=95, break_long_words=False, break_on_hyphens=False)
-    lines = wrap.wrap(
+    summary = (
         f"Participation in {instrument.label} (instrument/{instrument.key}) as the UN Treaty "
         f"Collection status table shows it as at {as_at}: {signatures} signature(s), "
         f"{consents} consent(s) to be bound" + (f", {others} other act(s)." if others else ".")
     )
-    lines += [f"Generated by `{command}`;"]
-    lines += wrap.wrap(
-        "do not edit, re-import instead. The table's footnotes (reservations, declarations, "
-        "territorial application, predecessor States' acts) are not imported."
-    )
-    lines += [f"Source: {source}"]
-    if note:
-        lines += wrap.wrap(note)
+    notes = [
+        "The table's footnotes (reservations, declarations, territorial application, "
+        "predecessor States' acts) are not imported.",
+        *([note] if note else []),
+    ]
     if skipped:
-        lines += wrap.wrap("Skipped, not current States: " + "; ".join(skipped) + ".")
+        notes.append("Skipped, not current States: " + "; ".join(skipped) + ".")
     if withdrawn:
-        lines += wrap.wrap("In brackets (withdrawn since): " + "; ".join(withdrawn) + ".")
-    return "\n".join(lines)
+        notes.append("In brackets (withdrawn since): " + "; ".join(withdrawn) + ".")
+    return generated_header(summary, source, ["untc", shown, *options], notes)
 
 
 def import_untc(
@@ -592,12 +385,12 @@ def import_untc(
     source: str | None = None,
     ref: str | None = None,
     note: str | None = None,
-    timeout: float = TIMEOUT,
+    timeout: float = TIMEOUT_S,
 ) -> UntcImport:
     """Import the status table at ``table`` (a file or an http(s) URL) for ``instrument``.
 
-    Writes ``graph/participation/untc/<instrument>.ttl`` of ``layout``, replacing it; writes
-    nothing unless the whole table is good. The as-at date is ``as_at``, else the page's
+    Writes ``graph/imported/participation/untc/<instrument>.ttl`` of ``layout``, replacing it;
+    writes nothing unless the whole table is good. The as-at date is ``as_at``, else the page's
     "Status as at" date (a CSV has none); no act may be later than it. The cited source is
     ``source``, else the URL read, else the status page of ``ref`` or of the instrument's
     ``lex:untcReference``.

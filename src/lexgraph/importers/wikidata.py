@@ -19,12 +19,13 @@ The instrument's item comes from the graph: ``owl:sameAs`` or ``skos:exactMatch`
 every record cites the item's page (``https://www.wikidata.org/wiki/Q...``) as
 ``lex:secondarySource``, as at the date of the query, with the source tag ``wikidata``.
 
-The query goes through SPARQLWrapper by POST, asks for SPARQL JSON results explicitly, has a
-timeout, and sends a descriptive User-Agent, as the Wikidata Query Service's policy requires.
-The answer is read as JSON here, at most :data:`MAX_ANSWER_BYTES`, never by SPARQLWrapper's
-``convert()``: that picks a parser by the Content-Type the server sends, and would hand an
-``application/rdf+xml`` answer to rdflib's RDF/XML parser or an ``application/ld+json`` one to
-rdflib's JSON-LD parser, which fetches remote contexts.
+The query is sent by POST (form-encoded, as the SPARQL protocol allows) through
+:mod:`lexgraph.core.http`: it asks for SPARQL JSON results explicitly, has a timeout, and sends
+a descriptive User-Agent, as the Wikidata Query Service's policy requires. The answer is read
+as JSON here, at most :data:`MAX_ANSWER_BYTES`, and refused unless its Content-Type is JSON: no
+RDF parser ever sees it (SPARQLWrapper's ``convert()`` would hand an ``application/rdf+xml``
+answer to rdflib's RDF/XML parser, or an ``application/ld+json`` one to rdflib's JSON-LD parser,
+which fetches remote contexts).
 The SPARQL protocol has no parameter binding, so the item's IRI is written into the query; it
 is first checked to be ``wd:Q<digits>``, so it cannot change the query's shape.
 """
@@ -32,52 +33,38 @@ is first checked to be ``wd:Q<digits>``, so it cannot change the query's shape.
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import json
 import re
-import urllib.error
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
 import rdflib
 from rdflib import URIRef
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from lexgraph.core.errors import InputError
+from lexgraph.core.http import request
 from lexgraph.core.namespaces import PREFIXES
 from lexgraph.core.paths import Layout
-from lexgraph.core.version import __version__
-from lexgraph.importers import parse_turtle
+from lexgraph.core.terms import Owl, Skos
+from lexgraph.importers import PURPOSE, generated_header, parse_turtle
 from lexgraph.importers.participation import Record, participant_key, write_participation
 from lexgraph.importers.records import Imported, instrument_graph, require_instrument
 
 TAG = "wikidata"
 ENDPOINT = "https://query.wikidata.org/sparql"
-USER_AGENT = (
-    f"lexgraph/{__version__} (https://w3id.org/lexgraph/; participation importer) SPARQLWrapper/2"
-)
+#: The answers asked for: SPARQL JSON results only.
+ACCEPT = "application/sparql-results+json, application/json;q=0.9"
 #: Seconds the endpoint may take to answer.
-TIMEOUT_S = 60
+TIMEOUT_S = 60.0
 #: Largest answer read from the endpoint, in bytes.
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
 WD = PREFIXES["wd"]
 ITEM_PAGE = "https://www.wikidata.org/wiki/"
 #: Wikidata's ``timePrecision`` for a date given to the day.
 DAY_PRECISION = 11
-#: Files whose participants may carry an ``owl:sameAs`` to a Wikidata item.
-ALIGNED_FILES = ("graph/imported/states.ttl", "graph/participants.ttl")
 #: Wikidata properties read, and the act kind each gives.
 PROPERTIES = {"P1891": "signature", "P6193": "consent"}
-
-#: The HTTP status behind each exception SPARQLWrapper raises for one.
-_HTTP_CODES = {
-    "QueryBadFormed": "400",
-    "Unauthorized": "401",
-    "EndPointNotFound": "404",
-    "URITooLong": "414",
-    "EndPointInternalError": "500",
-}
 
 # Wikidata's own namespaces for statement nodes, used only in the query sent to it; they are
 # not the project's prefixes, so they are not in lexgraph.core.namespaces.
@@ -115,7 +102,7 @@ def instrument_item(graph: rdflib.Graph, key: str) -> str:
     subject = URIRef(require_instrument(graph, key))
     items = sorted(
         str(o)[len(WD) :]
-        for prop in (PREFIXES["owl"] + "sameAs", PREFIXES["skos"] + "exactMatch")
+        for prop in (Owl.sameAs, Skos.exactMatch)
         for o in graph.objects(subject, URIRef(prop))
         if re.fullmatch(re.escape(WD) + r"Q[0-9]+", str(o))
     )
@@ -132,43 +119,27 @@ def instrument_item(graph: rdflib.Graph, key: str) -> str:
 def aligned_participants(root: Path) -> dict[str, str]:
     """Return participant IRIs by the Wikidata item (``Q...``) they are ``owl:sameAs``."""
     graph = rdflib.Graph()
-    for name in ALIGNED_FILES:
-        if (root / name).is_file():
-            parse_turtle(graph, root / name)
+    for path in Layout(root).participant_files:
+        if path.is_file():
+            parse_turtle(graph, path)
     return {
         str(o)[len(WD) :]: str(s)
-        for s, o in graph.subject_objects(URIRef(PREFIXES["owl"] + "sameAs"))
+        for s, o in graph.subject_objects(URIRef(Owl.sameAs))
         if str(o).startswith(WD)
     }
 
 
-def _post(query: str, endpoint: str, timeout_s: int) -> tuple[bytes, str]:
+def _post(query: str, endpoint: str, timeout_s: float) -> tuple[bytes, str]:
     """Send ``query`` to ``endpoint``; return the answer's bytes and its Content-Type."""
-    sparql = SPARQLWrapper(endpoint, agent=USER_AGENT)
-    sparql.setMethod(POST)
-    sparql.setReturnFormat(JSON)
-    sparql.setOnlyConneg(True)  # JSON by the Accept header only, no endpoint-specific params
-    sparql.setTimeout(timeout_s)
-    sparql.setQuery(query)
-    try:
-        response = sparql.query().response
-        body = bytes(response.read(MAX_ANSWER_BYTES + 1))
-        content_type = str(response.headers.get("Content-Type", ""))
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"{endpoint}: HTTP {exc.code}: {exc.reason}") from exc
-    except SPARQLWrapperException as exc:
-        code = _HTTP_CODES.get(type(exc).__name__, "error")
-        first = (str(exc).strip().splitlines() or [""])[0]
-        raise InputError(f"{endpoint}: HTTP {code}: {first}") from exc
-    except urllib.error.URLError as exc:
-        raise InputError(f"{endpoint}: cannot reach the endpoint ({exc.reason})") from exc
-    except (TimeoutError, OSError, http.client.HTTPException) as exc:
-        raise InputError(f"{endpoint}: no answer ({exc!r})") from exc
-    except ValueError as exc:
-        raise InputError(f"{endpoint}: not a usable endpoint URL ({exc})") from exc
-    if len(body) > MAX_ANSWER_BYTES:
-        raise InputError(f"{endpoint}: the answer is over {MAX_ANSWER_BYTES} bytes")
-    return body, content_type
+    answer = request(
+        endpoint,
+        PURPOSE,
+        data=urllib.parse.urlencode({"query": query}).encode("utf-8"),
+        headers={"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"},
+        timeout_s=timeout_s,
+        max_bytes=MAX_ANSWER_BYTES,
+    )
+    return answer.body, answer.content_type
 
 
 def parse_answer(body: bytes, content_type: str, endpoint: str) -> list[dict[str, Any]]:
@@ -202,7 +173,7 @@ def parse_answer(body: bytes, content_type: str, endpoint: str) -> list[dict[str
     return bindings
 
 
-def run_query(item: str, endpoint: str, timeout_s: int = TIMEOUT_S) -> list[dict[str, Any]]:
+def run_query(item: str, endpoint: str, timeout_s: float = TIMEOUT_S) -> list[dict[str, Any]]:
     """Ask ``endpoint`` for the item's signatories and parties; return the result bindings."""
     if not re.fullmatch(r"Q[0-9]+", item):
         raise InputError(f"{item!r} is not a Wikidata item id (Q and digits)")
@@ -267,9 +238,9 @@ def import_wikidata(
     layout: Layout,
     endpoint: str = ENDPOINT,
     today: dt.date | None = None,
-    timeout_s: int = TIMEOUT_S,
+    timeout_s: float = TIMEOUT_S,
 ) -> Imported:
-    """Query Wikidata for an instrument and write ``graph/participation/wikidata/<key>.ttl``.
+    """Query Wikidata for an instrument; write ``graph/imported/participation/wikidata/<key>.ttl``.
 
     ``today`` is the as-at date of the records (the query date unless a test fixes it).
     """
@@ -285,11 +256,13 @@ def import_wikidata(
             "matches a state" + (f" ({len(warnings)} unmatched)" if warnings else "")
         )
     out = layout.participation / "wikidata" / f"{instrument}.ttl"
-    header = (
-        f"Participation in {instrument} as Wikidata item {item} states it (signatory P1891,\n"
-        f"ratified by P6193), queried on {as_at.isoformat()}; a secondary source.\n"
-        f"Generated by `lexgraph import wikidata --instrument {instrument}`; do not edit, "
-        "re-import instead."
+    command = ["wikidata", f"--instrument {instrument}"]
+    command += [f"--endpoint {endpoint}"] if endpoint != ENDPOINT else []
+    header = generated_header(
+        f"Participation in {instrument} as Wikidata item {item} states it (signatory P1891, "
+        f"ratified by P6193), queried on {as_at.isoformat()}; a secondary source.",
+        f"{ITEM_PAGE}{item}, through the SPARQL endpoint {endpoint}",
+        command,
     )
     write_participation(out, header, records, TAG)
     return Imported(out, len(records), tuple(warnings))

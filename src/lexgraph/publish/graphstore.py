@@ -13,6 +13,7 @@ Credentials come from the environment (:mod:`lexgraph.publish.remote`), never fr
 
 from __future__ import annotations
 
+import http.client
 import time
 import urllib.error
 import urllib.parse
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from lexgraph.core.errors import InputError
+from lexgraph.core.http import describe_failure
 from lexgraph.core.namespaces import SOURCE_GRAPH
 from lexgraph.core.progress import Progress
 from lexgraph.publish.remote import (
@@ -33,7 +35,6 @@ from lexgraph.publish.remote import (
     RemoteError,
     auth_header,
     digest_credentials,
-    http_failure,
     retry_wait,
 )
 from lexgraph.store.query import python_value
@@ -109,14 +110,10 @@ def _send(
                 return  # already gone: the state wanted
             wait = retry_wait(exc, attempt, RETRIES, f"{method} {url}")
             if wait is None:
-                raise http_failure(exc, f"{method} {url}") from None
+                raise RemoteError(describe_failure(exc, url, timeout_s, method)) from None
             sleep(wait)
-        except TimeoutError:
-            raise RemoteError(f"{method} {url} gave no answer within {timeout_s:g} s") from None
-        except urllib.error.URLError as exc:
-            raise RemoteError(f"cannot reach {url}: {exc.reason}") from None
-        except OSError as exc:
-            raise RemoteError(f"{method} {url} failed: {exc!r}") from None
+        except (OSError, http.client.HTTPException) as exc:  # time limit, unreachable, reset
+            raise RemoteError(describe_failure(exc, url, timeout_s, method)) from None
 
 
 def _graph_url(graph_store: str, graph: str) -> str:

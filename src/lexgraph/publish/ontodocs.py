@@ -28,10 +28,11 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from lexgraph.core.atomic import write_atomically
 from lexgraph.core.namespaces import ID, PREFIXES
 from lexgraph.core.paths import Layout
 from lexgraph.core.terms import Lex
-from lexgraph.core.turtle import natural_key, write_atomically
+from lexgraph.core.turtle import natural_key
 from lexgraph.store.sources import parse_file
 from lexgraph.store.validate import to_rdflib
 

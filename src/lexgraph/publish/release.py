@@ -38,12 +38,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from lexgraph.core.atomic import link_atomically
 from lexgraph.core.errors import BuildError
 from lexgraph.core.namespaces import ID, PREFIXES
 from lexgraph.core.paths import Layout
 from lexgraph.core.terms import Dcat, Dcterms, Owl, Rdf, Void, Xsd
 from lexgraph.core.version import __version__
-from lexgraph.store.build import link_atomically
 from lexgraph.store.manifest import recorded_date
 from lexgraph.store.query import open_store
 

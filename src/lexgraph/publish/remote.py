@@ -10,9 +10,10 @@ SPARQLWrapper has traps that this module closes, one by one:
   "bad formed" query): queries whose URL would pass :data:`MAX_GET_BYTES` go by POST;
 - it waits forever by default: every request has a timeout;
 - it sends a generic User-Agent, which public endpoints such as Wikidata's throttle or refuse:
-  lexgraph names itself;
+  lexgraph names itself (:func:`lexgraph.core.http.user_agent`);
 - it raises a bare ``HTTPError`` for 429 and 503: those are retried after the server's
-  ``Retry-After`` (capped), the others become one clear message.
+  ``Retry-After`` (capped), the others become one clear message, worded as every failed request
+  of lexgraph is (:func:`lexgraph.core.http.describe_failure`).
 
 The SPARQL protocol has no way to send parameter bindings, so the engine binding of the
 embedded engine is emulated with a ``VALUES`` block placed at the start of the query's
@@ -23,7 +24,6 @@ such as ``x" } ; DROP ALL ; #`` stays one literal, exactly as it does locally.
 from __future__ import annotations
 
 import base64
-import email.utils
 import http.client
 import json
 import os
@@ -39,10 +39,10 @@ from SPARQLWrapper import DIGEST, GET, JSON, N3, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from lexgraph.core.errors import InputError, LexgraphError
-from lexgraph.core.version import __version__
+from lexgraph.core.http import describe_failure, read_capped, retry_after, user_agent
 from lexgraph.store.query import Result, Term
 
-USER_AGENT = f"lexgraph/{__version__} (+https://w3id.org/lexgraph; SPARQLWrapper)"
+USER_AGENT = user_agent("SPARQL client")
 #: Longest GET URL sent; longer queries go by POST (Oxigraph allows 8 KB of headers).
 MAX_GET_BYTES = 2000
 DEFAULT_TIMEOUT_S = 60.0
@@ -191,23 +191,6 @@ def parse_json_results(body: bytes, content_type: str, where: str) -> Result:
     return Result(variables=variables, rows=rows)
 
 
-def retry_after(value: str | None) -> float:
-    """Return the seconds a ``Retry-After`` header asks to wait (delta or HTTP date).
-
-    >>> retry_after("7")
-    7.0
-    """
-    if not value:
-        return 1.0
-    if value.strip().isdigit():
-        return float(value.strip())
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return 1.0
-    return max(0.0, when.timestamp() - time.time())
-
-
 def retry_wait(exc: urllib.error.HTTPError, attempt: int, retries: int, what: str) -> float | None:
     """Return how long to wait before retrying a 429, or a 503 that says when, else None.
 
@@ -224,14 +207,6 @@ def retry_wait(exc: urllib.error.HTTPError, attempt: int, retries: int, what: st
             f"longer than {MAX_RETRY_AFTER_S:.0f} s"
         )
     return wait
-
-
-def http_failure(exc: urllib.error.HTTPError, what: str) -> RemoteError:
-    """Return the error for an HTTP error answer, with the start of the server's words."""
-    detail = exc.read()[:300].decode("utf-8", "replace").strip()
-    return RemoteError(
-        f"{what} answered HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")
-    )
 
 
 _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
@@ -293,36 +268,27 @@ class Endpoint:
         for attempt in range(self.retries + 1):
             try:
                 response = sparql.query().response
-                body = response.read(MAX_ANSWER_BYTES + 1)
-                if len(body) > MAX_ANSWER_BYTES:
+                content_type = response.headers.get("Content-Type", "")
+                read = read_capped(response, MAX_ANSWER_BYTES)
+                if read is None:
                     raise RemoteError(
                         f"{where}: {self.url} answered more than {MAX_ANSWER_BYTES} bytes; "
                         "add a LIMIT to the query"
                     )
-                content_type = response.headers.get("Content-Type", "")
+                body = read
                 break
             except urllib.error.HTTPError as exc:
                 wait = retry_wait(exc, attempt, self.retries, f"{where}: {self.url}")
                 if wait is None:
-                    raise http_failure(exc, f"{where}: {self.url}") from None
+                    failure = describe_failure(exc, self.url, self.timeout_s)
+                    raise RemoteError(f"{where}: {failure}") from None
                 self.sleep(wait)
             except SPARQLWrapperException as exc:
                 # 400, 401, 404, 414 and 500, which SPARQLWrapper renames; keep the server's words.
                 raise RemoteError(f"{where}: {self.url} refused the query: {exc.msg}") from None
-            except TimeoutError:
-                raise RemoteError(
-                    f"{where}: {self.url} gave no answer within {self.timeout_s:g} s"
-                ) from None
-            except urllib.error.URLError as exc:
-                if isinstance(exc.reason, TimeoutError):
-                    raise RemoteError(
-                        f"{where}: {self.url} gave no answer within {self.timeout_s:g} s"
-                    ) from None
-                raise RemoteError(f"{where}: cannot reach {self.url}: {exc.reason}") from None
-            except (http.client.HTTPException, ConnectionError, OSError) as exc:
-                raise RemoteError(
-                    f"{where}: the connection to {self.url} failed: {exc!r}"
-                ) from None
+            except (OSError, http.client.HTTPException) as exc:  # time limit, unreachable, reset
+                failure = describe_failure(exc, self.url, self.timeout_s)
+                raise RemoteError(f"{where}: {failure}") from None
         else:  # pragma: no cover - the loop always breaks or raises
             raise RemoteError(f"{where}: {self.url} kept answering 429/503")
         if form in ("CONSTRUCT", "DESCRIBE"):

@@ -26,7 +26,6 @@ same-origin files, so that 380 graphs do not weigh 280 MB.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import tempfile
@@ -39,6 +38,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from lexgraph.core.atomic import replace_directory
 from lexgraph.core.errors import InputError
 from lexgraph.core.escape import html as _h
 from lexgraph.core.namespaces import ID, PREFIXES
@@ -594,7 +594,7 @@ def write_site(
     try:
         counts = _write_all(work, ctx, data, citation, graph_writer or write_graph)
         (work / MARKER).write_text(f"lexgraph {__version__} site\n", encoding="utf-8")
-        _switch(work, out)
+        replace_directory(work, out)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -683,15 +683,3 @@ def _index(data: _Data, citation: str) -> str:
         + f"<h2>Queries</h2><ul>{queries}</ul>"
     )
     return _document("lexgraph", here, body, citation)
-
-
-def _switch(work: Path, out: Path) -> None:
-    """Put ``work`` in place of ``out``: two renames, the old site removed after."""
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-        os.rmdir(old)
-        os.rename(out, old)
-    os.rename(work, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

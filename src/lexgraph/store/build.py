@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from lexgraph.core.atomic import link_atomically, link_owner
 from lexgraph.core.errors import BuildError, ValidationFailed
 from lexgraph.core.namespaces import PREFIXES
 from lexgraph.core.paths import SOURCE_DIRS, Layout
@@ -33,8 +33,6 @@ from lexgraph.store.sources import check_directories, graph_name, parse_data, re
 from lexgraph.store.validate import Finding, load_shapes, run_checks, run_shacl, to_rdflib
 
 OUTPUTS = ("lexgraph.trig", "lexgraph.ttl", "lexgraph.nt", "lexgraph.jsonld", "store")
-#: The temporary symlinks of :func:`link_atomically`: ``.<name>.<pid>.tmp``.
-_TMP_LINK = re.compile(r"^\.(?:current|lexgraph\.[a-z]+|store)\.(\d+)\.tmp$")
 
 
 @dataclass(frozen=True)
@@ -122,14 +120,6 @@ def _write_outputs(directory: Path, store: ox.Store) -> tuple[int, int]:
     return len(quads), len(triples)
 
 
-def link_atomically(path: Path, target: str) -> None:
-    """Point ``path`` at ``target`` with an atomic rename of a fresh symlink."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    os.symlink(target, tmp)
-    os.replace(tmp, path)
-
-
 def _switch(build: Path, generation: Path) -> None:
     link_atomically(build / "current", os.path.relpath(generation, build))
     for name in OUTPUTS:
@@ -157,8 +147,8 @@ def _prune(build: Path, keep: Path) -> None:
         if old.resolve() != keep.resolve():
             shutil.rmtree(old, ignore_errors=True)
     for entry in build.iterdir():
-        match = _TMP_LINK.match(entry.name)
-        if match and entry.is_symlink() and not _alive(int(match.group(1))):
+        owner = link_owner(entry)
+        if owner is not None and entry.is_symlink() and not _alive(owner):
             entry.unlink(missing_ok=True)
 
 
