@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from lexgraph.cli import main
 from lexgraph.core.errors import InputError
 from lexgraph.core.paths import Layout
-from lexgraph.finder.basis import (
+from lexgraph.finder import (
     BASIS,
     NO_BASIS,
     NO_INSTRUMENT,
@@ -323,7 +323,7 @@ def test_sparql_view_states_the_same_rule(
     built: tuple[Layout, BuildResult], crime: str, modality: str
 ) -> None:
     """queries/views/basis-candidates.rq finds the finder's candidates and articles."""
-    from lexgraph.finder.basis import _candidates
+    from lexgraph.finder.coverage import candidates as _candidates
     from lexgraph.store.library import read_query
     from lexgraph.store.query import execute, resolve_keyed
 

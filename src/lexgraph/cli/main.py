@@ -18,7 +18,8 @@ from lexgraph.core.errors import InputError, LexgraphError, NotBuilt
 from lexgraph.core.paths import Layout
 from lexgraph.core.progress import Progress
 from lexgraph.core.version import __version__
-from lexgraph.finder.basis import dyad, find_basis, gaps
+from lexgraph.finder.basis import find_basis
+from lexgraph.finder.gaps import dyad, gaps
 from lexgraph.importers.articles import import_articles
 from lexgraph.importers.coe import import_coe
 from lexgraph.importers.countries import import_countries
@@ -45,6 +46,8 @@ from lexgraph.render.figures import (
 )
 from lexgraph.render.formats import FORMATS, render_result
 from lexgraph.render.site import write_site
+from lexgraph.render.table import FORMATS as TABLE_FORMATS
+from lexgraph.render.table import render_table
 from lexgraph.render.viz import title_for, write_page
 from lexgraph.serve.oxigraph import DEFAULT_TIMEOUT_S as DEFAULT_QUERY_TIMEOUT_S
 from lexgraph.serve.policy import CACHE_BYTES, ERRORS_PER_MINUTE, MAX_CONCURRENT, TIME_PER_MINUTE_S
@@ -62,19 +65,13 @@ from lexgraph.untrusted.gate import (
 )
 from lexgraph.untrusted.sandbox import run_isolated
 from lexgraph.views.citation import citation_line
+from lexgraph.views.context import caption_line
+from lexgraph.views.instruments import instruments_table
+from lexgraph.views.matrix import matrix_table, modality_matrix, participation_matrix
+from lexgraph.views.parties import parties_table
 from lexgraph.views.stats import compute_stats, render_stats
 from lexgraph.views.subgraph import load_file, select
-from lexgraph.views.tables import FORMATS as TABLE_FORMATS
-from lexgraph.views.tables import (
-    caption_line,
-    instruments_table,
-    matrix_table,
-    modality_matrix,
-    participation_matrix,
-    parties_table,
-    render_table,
-    timeline,
-)
+from lexgraph.views.timeline import timeline
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -41,22 +41,15 @@ import pyoxigraph as ox
 
 from lexgraph.core.errors import InputError
 from lexgraph.core.escape import html as _h
-from lexgraph.core.namespaces import ID, PREFIXES
+from lexgraph.core.namespaces import ID, PREFIXES, key_of
 from lexgraph.core.paths import Layout
 from lexgraph.core.version import __version__
-from lexgraph.finder.basis import key_of
+from lexgraph.finder.standing import Record
 from lexgraph.store.library import LibraryQuery
 from lexgraph.store.query import find_question
+from lexgraph.views.context import Context, labels
+from lexgraph.views.parties import PARTICIPATION, PARTICIPATION_OF_STATE, records, standings
 from lexgraph.views.subgraph import Node, Subgraph, select
-from lexgraph.views.tables import (
-    PARTICIPATION,
-    PARTICIPATION_OF_STATE,
-    Context,
-    Record,
-    labels,
-    records,
-    standings,
-)
 
 MARKER = ".lexgraph-site"
 PAGE_KINDS = {"instrument": "Instruments", "soft-law": "Soft law", "crime": "Crime types",
