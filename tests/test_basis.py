@@ -344,3 +344,41 @@ def test_sparql_view_states_the_same_rule(
                 candidate.protocol,
                 article.provision,
             ) in seen
+
+
+def test_sparql_view_and_coverage_rule_agree_everywhere(graph: tuple[Layout, ox.Store]) -> None:
+    """basis-candidates.rq and finder.coverage give the same ways and articles, both directions,
+    for every crime type and modality of the shipped graph."""
+    from lexgraph.core.terms import Lex
+    from lexgraph.finder.coverage import articles, reaches
+    from lexgraph.store.library import read_query
+    from lexgraph.store.query import execute
+    from lexgraph.store.walk import instances
+
+    _, store = graph
+    crimes = instances(store, Lex.CrimeType)
+    modalities = [m.value for m in instances(store, Lex.CooperationModality)]
+    provided: dict[tuple[str, str], tuple[str, ...]] = {}
+    python = set()
+    for crime in crimes:
+        for way in reaches(store, crime):
+            for modality in modalities:
+                key = (way.instrument, modality)
+                if key not in provided:
+                    found = articles(store, way.instrument, modality)
+                    provided[key] = tuple(f"{a.provision} {a.provides}" for a in found)
+                python |= {
+                    (crime.value, modality, way.instrument, way.rule, way.via, way.protocol, a)
+                    for a in provided[key]
+                }
+    view = read_query(ROOT / "queries" / "views" / "basis-candidates.rq")
+    kinds = ({c.value for c in crimes}, set(modalities))
+    columns = ("crime", "modality", "instrument", "rule", "via", "protocol")
+    sparql = {
+        (*(r[c] for c in columns), f"{r['provision']} {r['provided']}")
+        for r in execute(store, view.text).values()  # every crime and modality at once
+        if r["crime"] in kinds[0] and r["modality"] in kinds[1]
+    }
+    assert len(python) > 500  # the comparison is not vacuous
+    assert python - sparql == set()
+    assert sparql - python == set()
