@@ -382,3 +382,40 @@ def test_sparql_view_and_coverage_rule_agree_everywhere(graph: tuple[Layout, ox.
     assert len(python) > 500  # the comparison is not vacuous
     assert python - sparql == set()
     assert sparql - python == set()
+
+
+_SOURCES = """\
+@base <https://w3id.org/lexgraph/id/> .
+@prefix lex: <https://w3id.org/lexgraph/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+
+<participation/conv/XAA/signature/s> a lex:Participation ; lex:participant <state/XAA> ;
+    lex:instrument <instrument/conv> ; lex:actKind <act-kind/signature> ;
+    lex:secondarySource <https://example.org/news> ; dcterms:source <https://example.org/news> .
+<participation/conv/XAA/signature/p> a lex:Participation ; lex:participant <state/XAA> ;
+    lex:instrument <instrument/conv> ; lex:actKind <act-kind/signature> ;
+    lex:secondarySource <https://example.org/news> ;
+    dcterms:source <https://example.org/news>, <https://example.org/depositary> .
+"""
+
+
+def test_a_record_seen_only_in_a_secondary_source_is_marked_secondary() -> None:
+    """A record whose only source is secondary (dcterms:source inferred from it) is secondary;
+    one that also has a primary source cites the primary one."""
+    from lexgraph.finder.standing import read_records
+
+    store = ox.Store()
+    store.load(_SOURCES.encode(), format=ox.RdfFormat.TURTLE)
+    found = {r.act.record.rsplit("/", 1)[1]: r.act for r in read_records(store)}
+    assert (found["s"].source, found["s"].secondary) == ("https://example.org/news", True)
+    assert (found["p"].source, found["p"].secondary) == ("https://example.org/depositary", False)
+
+
+def test_records_of_one_state_are_those_of_the_whole_graph(graph: tuple[Layout, ox.Store]) -> None:
+    """The reader bound to a state gives exactly that state's records of the unbound reader."""
+    from lexgraph.finder.standing import read_records
+
+    _, store = graph
+    every = read_records(store)
+    for state in (ID + "state/FRA", ID + "state/JPN"):
+        assert read_records(store, state=state) == [r for r in every if r.state == state]
