@@ -237,6 +237,7 @@ def default_store(store: ox.Store | None) -> ox.Store:
 
 
 def parse_day(on: dt.date | str | None) -> dt.date:
+    """The date asked about: today for None, else a date or its ``YYYY-MM-DD`` text."""
     if on is None:
         return dt.date.today()
     if isinstance(on, dt.date):
