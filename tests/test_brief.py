@@ -16,7 +16,7 @@ from lexgraph.core.namespaces import ID
 from lexgraph.core.paths import Layout
 from lexgraph.render.brief import Brief, make_brief, render_brief_html, render_brief_md, write_brief
 from lexgraph.store.build import BuildResult
-from lexgraph.views.tables import Context, coverage, region_states
+from lexgraph.views import Context, coverage, region_states
 
 HOSTILE = Path(__file__).parent / "data" / "views" / "hostile.ttl"
 

@@ -22,8 +22,8 @@ from lexgraph.render.figures import (
     timeline_figure,
 )
 from lexgraph.store.build import BuildResult
+from lexgraph.views import caption_line, modality_matrix, participation_matrix, timeline
 from lexgraph.views.subgraph import select
-from lexgraph.views.tables import caption_line, modality_matrix, participation_matrix, timeline
 
 HOSTILE = Path(__file__).parent / "data" / "views" / "hostile.ttl"
 

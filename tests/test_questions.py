@@ -6,6 +6,7 @@ Regenerate the golden files after a deliberate data change with
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -54,3 +55,34 @@ def test_question_projects_its_parameters(question: object) -> None:
     for param in question.params:
         assert f"?{param.name}" in select, param.name
         assert param.default is not None, param.name
+
+
+_UNDATED = """\
+@base <https://w3id.org/lexgraph/id/> .
+@prefix lex: <https://w3id.org/lexgraph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<state/XAA> skos:prefLabel "Aland"@en .
+<participation/conv/XAA/consent/t> lex:instrument <instrument/conv> ;
+    lex:participant <state/XAA> ; lex:actKind <act-kind/consent> ;
+    lex:entryIntoForceForParticipant "2003-01-01"^^xsd:date ;
+    dcterms:source <https://example.org/undated> .
+<participation/conv/XAA/signature/t> lex:instrument <instrument/conv> ;
+    lex:participant <state/XAA> ; lex:actKind <act-kind/signature> ;
+    lex:actDate "2001-01-01"^^xsd:date ; dcterms:source <https://example.org/dated> .
+"""
+
+
+def test_parties_to_instrument_keeps_undated_records_last() -> None:
+    """A participant's undated record is listed, with an empty date, after its dated ones."""
+    question = next(q for q in QUESTIONS if q.name == "parties-to-instrument")
+    store = ox.Store()
+    store.load(_UNDATED.encode(), format=ox.RdfFormat.TURTLE)
+    conv = ox.NamedNode("https://w3id.org/lexgraph/id/instrument/conv")
+    rows = execute(store, question.text, {ox.Variable("instrument"): conv}).values()
+    assert [(r["source"], r["date"]) for r in rows] == [
+        ("https://example.org/dated", dt.date(2001, 1, 1)),
+        ("https://example.org/undated", None),
+    ]

@@ -13,21 +13,20 @@ from click.testing import CliRunner
 
 from lexgraph.cli import main
 from lexgraph.core.errors import InputError
+from lexgraph.core.escape import latex as latex_escape
+from lexgraph.core.escape import markdown as md_escape
 from lexgraph.core.namespaces import ID
 from lexgraph.core.paths import Layout
+from lexgraph.render.table import FORMATS, render_table
 from lexgraph.store.build import BuildResult
 from lexgraph.store.query import execute, find_question
-from lexgraph.views.tables import (
-    FORMATS,
+from lexgraph.views import (
     caption_line,
     instruments_table,
-    latex_escape,
     matrix_table,
-    md_escape,
     modality_matrix,
     participation_matrix,
     parties_table,
-    render_table,
 )
 
 HOSTILE = Path(__file__).parent / "data" / "views" / "hostile.ttl"

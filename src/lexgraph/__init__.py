@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from lexgraph.core.errors import LexgraphError
     from lexgraph.core.paths import Layout
     from lexgraph.core.version import __version__
-    from lexgraph.finder.basis import Basis, BasisAnswer, dyad, find_basis, gaps
+    from lexgraph.finder.basis import Basis, BasisAnswer, find_basis
+    from lexgraph.finder.gaps import dyad, gaps
     from lexgraph.render.brief import make_brief, write_brief
     from lexgraph.render.figures import (
         matrix_figure,
@@ -31,19 +32,15 @@ if TYPE_CHECKING:
         timeline_figure,
     )
     from lexgraph.render.site import write_site
+    from lexgraph.render.table import render_table
     from lexgraph.store.build import BuildResult, build, load
     from lexgraph.store.query import open_store, query
     from lexgraph.untrusted.free import free_query
+    from lexgraph.views.instruments import instruments_table
+    from lexgraph.views.matrix import matrix_table, modality_matrix, participation_matrix
+    from lexgraph.views.parties import parties_table
     from lexgraph.views.subgraph import select
-    from lexgraph.views.tables import (
-        instruments_table,
-        matrix_table,
-        modality_matrix,
-        participation_matrix,
-        parties_table,
-        render_table,
-        timeline,
-    )
+    from lexgraph.views.timeline import timeline
 
 #: Each public name and the module that defines it.
 _EXPORTS: dict[str, str] = {
@@ -53,25 +50,25 @@ _EXPORTS: dict[str, str] = {
     "Layout": "lexgraph.core.paths",
     "LexgraphError": "lexgraph.core.errors",
     "build": "lexgraph.store.build",
-    "dyad": "lexgraph.finder.basis",
+    "dyad": "lexgraph.finder.gaps",
     "find_basis": "lexgraph.finder.basis",
     "free_query": "lexgraph.untrusted.free",
-    "gaps": "lexgraph.finder.basis",
-    "instruments_table": "lexgraph.views.tables",
+    "gaps": "lexgraph.finder.gaps",
+    "instruments_table": "lexgraph.views.instruments",
     "load": "lexgraph.store.build",
     "make_brief": "lexgraph.render.brief",
     "matrix_figure": "lexgraph.render.figures",
-    "matrix_table": "lexgraph.views.tables",
-    "modality_matrix": "lexgraph.views.tables",
+    "matrix_table": "lexgraph.views.matrix",
+    "modality_matrix": "lexgraph.views.matrix",
     "network_figure": "lexgraph.render.figures",
     "open_store": "lexgraph.store.query",
-    "participation_matrix": "lexgraph.views.tables",
-    "parties_table": "lexgraph.views.tables",
+    "participation_matrix": "lexgraph.views.matrix",
+    "parties_table": "lexgraph.views.parties",
     "query": "lexgraph.store.query",
-    "render_table": "lexgraph.views.tables",
+    "render_table": "lexgraph.render.table",
     "save_figure": "lexgraph.render.figures",
     "select": "lexgraph.views.subgraph",
-    "timeline": "lexgraph.views.tables",
+    "timeline": "lexgraph.views.timeline",
     "timeline_figure": "lexgraph.render.figures",
     "write_brief": "lexgraph.render.brief",
     "write_site": "lexgraph.render.site",

@@ -3,7 +3,8 @@
 ``from lexgraph.basis import find_basis`` keeps working: the old name is an alias of the module
 that now holds the code (the same module object, so patching it patches the real one), or, for
 a module whose contents were divided, a read-only view over the modules that hold them now.
-Each such import warns once with a :class:`DeprecationWarning` naming the new place.
+Each such import warns once with a :class:`DeprecationWarning` naming the new place (for a
+divided module, the one that holds its main names, listed first in :data:`MOVED`).
 """
 
 from __future__ import annotations
@@ -34,8 +35,15 @@ MOVED: dict[str, tuple[str, ...]] = {
     "query": ("store.query", "untrusted.free"),
     "safety": ("untrusted.gate",),
     "sandbox": ("untrusted.sandbox",),
-    "basis": ("finder.basis",),
-    "tables": ("views.tables",),
+    "basis": ("finder.basis", "finder.standing", "finder.coverage", "finder.gaps"),
+    "tables": (
+        "views.context",
+        "views.instruments",
+        "views.matrix",
+        "views.parties",
+        "views.timeline",
+        "render.table",
+    ),
     "subgraph": ("views.subgraph",),
     "stats": ("views.stats",),
     "citation": ("views.citation",),
@@ -114,8 +122,9 @@ class _Alias:
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
         targets = [importlib.import_module(f"lexgraph.{t}") for t in MOVED[spec.name[9:]]]
         if spec.name[9:] not in PUBLIC:
+            # A divided module names its main new home; ``help()`` of the view names them all.
             warnings.warn(
-                f"{spec.name} has moved to {', '.join(t.__name__ for t in targets)}",
+                f"{spec.name} has moved to {targets[0].__name__}",
                 DeprecationWarning,
                 stacklevel=2,
             )

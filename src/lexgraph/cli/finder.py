@@ -53,7 +53,7 @@ def basis_cmd(
 @user_errors
 def gaps_cmd(requesting: str, requested: str, on: str | None, fmt: str) -> None:
     """The crime type x modality pairs for which no shared instrument gives a basis."""
-    from lexgraph.finder.basis import gaps
+    from lexgraph.finder.gaps import gaps
     from lexgraph.render.basis import render_gaps
     from lexgraph.store.query import open_store
 
@@ -70,7 +70,7 @@ def gaps_cmd(requesting: str, requested: str, on: str | None, fmt: str) -> None:
 @user_errors
 def dyad_cmd(first: str, second: str, on: str | None, fmt: str) -> None:
     """The timeline of the instruments both states are bound by."""
-    from lexgraph.finder.basis import dyad
+    from lexgraph.finder.gaps import dyad
     from lexgraph.render.basis import render_dyad
     from lexgraph.store.query import open_store
 

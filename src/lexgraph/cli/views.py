@@ -14,7 +14,7 @@ import click
 from lexgraph.cli.common import F, user_errors
 from lexgraph.core.errors import InputError
 from lexgraph.core.paths import Layout
-from lexgraph.views.tables import FORMATS as TABLE_FORMATS
+from lexgraph.render.table import FORMATS as TABLE_FORMATS
 
 
 def _out_option(help_text: str, required: bool = True) -> Callable[[F], F]:
@@ -104,8 +104,8 @@ def figure_network_cmd(
     """A focus subgraph drawn with labels that do not overlap, and the citation."""
     from lexgraph.render.figures import figure_format, network_figure, network_title, save_figure
     from lexgraph.store.query import open_store
+    from lexgraph.views import caption_line
     from lexgraph.views.subgraph import select
-    from lexgraph.views.tables import caption_line
 
     layout = Layout.default()
     figure_format(output)
@@ -128,7 +128,7 @@ def figure_network_cmd(
 def figure_matrix_cmd(crime: str | None, region: str | None, output: Path) -> None:
     """A heatmap: articles per modality for a crime type, or participation in a region."""
     from lexgraph.render.figures import figure_format, matrix_figure, save_figure
-    from lexgraph.views.tables import modality_matrix, participation_matrix
+    from lexgraph.views import modality_matrix, participation_matrix
 
     _one_of(crime=crime, region=region)
     figure_format(output)
@@ -143,7 +143,7 @@ def figure_matrix_cmd(crime: str | None, region: str | None, output: Path) -> No
 def figure_timeline_cmd(state: str | None, output: Path) -> None:
     """A state's participation over time, or the instruments' adoption and entry into force."""
     from lexgraph.render.figures import figure_format, save_figure, timeline_figure
-    from lexgraph.views.tables import timeline
+    from lexgraph.views import timeline
 
     figure_format(output)
     click.echo(f"wrote {save_figure(timeline_figure(timeline(state)), output)}")
@@ -153,7 +153,7 @@ _TABLE_SUFFIXES = {".csv": "csv", ".md": "md", ".html": "html", ".htm": "html", 
 
 
 def _emit_table(table: Any, fmt: str | None, output: Path | None) -> None:
-    from lexgraph.views.tables import render_table
+    from lexgraph.render.table import render_table
 
     chosen = fmt or (_TABLE_SUFFIXES.get(output.suffix.lower()) if output else None) or "csv"
     text = render_table(table, chosen)
@@ -189,7 +189,7 @@ def table_matrix_cmd(
     crime: str | None, region: str | None, fmt: str | None, output: Path | None
 ) -> None:
     """Articles per modality for a crime type, or participation in a region."""
-    from lexgraph.views.tables import matrix_table, modality_matrix, participation_matrix
+    from lexgraph.views import matrix_table, modality_matrix, participation_matrix
 
     _one_of(crime=crime, region=region)
     matrix = modality_matrix(crime) if crime else participation_matrix(str(region))
@@ -202,7 +202,7 @@ def table_matrix_cmd(
 @user_errors
 def table_instruments_cmd(crime: str | None, fmt: str | None, output: Path | None) -> None:
     """The instruments (covering a crime type, with their articles by modality)."""
-    from lexgraph.views.tables import instruments_table
+    from lexgraph.views import instruments_table
 
     _emit_table(instruments_table(crime), fmt, output)
 
@@ -218,7 +218,7 @@ def table_parties_cmd(
     output: Path | None,
 ) -> None:  # fmt: skip
     """Participation records, each with its date, source and the source's as-at date."""
-    from lexgraph.views.tables import parties_table
+    from lexgraph.views import parties_table
 
     _one_of(instrument=instrument, state=state)
     _emit_table(parties_table(instrument, state, region), fmt, output)

@@ -54,3 +54,12 @@ def instance(kind: str, key: str) -> str:
     'https://w3id.org/lexgraph/id/state/JPN'
     """
     return f"{ID}{kind}/{key}"
+
+
+def key_of(iri: str) -> str:
+    """Return the key part of an instance IRI, the inverse of :func:`instance`.
+
+    >>> key_of("https://w3id.org/lexgraph/id/instrument/untoc")
+    'instrument/untoc'
+    """
+    return iri[len(ID) :] if iri.startswith(ID) else iri

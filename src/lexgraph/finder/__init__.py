@@ -1,1 +1,68 @@
-"""The legal-basis finder: which instruments let state A ask state B for a modality for a crime."""
+"""The legal-basis finder: which instruments let state A ask state B for a modality for a crime.
+
+:mod:`~lexgraph.finder.coverage` holds the coverage rule, :mod:`~lexgraph.finder.standing` the
+participation records and a state's standing, :mod:`~lexgraph.finder.basis` the decision and
+:mod:`~lexgraph.finder.gaps` the gaps and dyads built on it.
+"""
+
+from lexgraph.core.namespaces import key_of
+from lexgraph.finder.basis import (
+    BASIS,
+    NO_BASIS,
+    NO_INSTRUMENT,
+    UNKNOWN,
+    Basis,
+    BasisAnswer,
+    ReservationRef,
+    find_basis,
+)
+from lexgraph.finder.coverage import RULES, Article, Candidate, Reach, articles, candidates
+from lexgraph.finder.gaps import Gap, Shared, dyad, gaps
+from lexgraph.finder.standing import (
+    BOUND,
+    DENOUNCED,
+    NOT_PARTY,
+    NOT_YET_IN_FORCE,
+    SIGNATORY,
+    UNKNOWN_STANDING,
+    Act,
+    Record,
+    Standing,
+    consent_kinds,
+    read_records,
+    standing,
+)
+
+__all__ = [
+    "BASIS",
+    "BOUND",
+    "DENOUNCED",
+    "NOT_PARTY",
+    "NOT_YET_IN_FORCE",
+    "NO_BASIS",
+    "NO_INSTRUMENT",
+    "RULES",
+    "SIGNATORY",
+    "UNKNOWN",
+    "UNKNOWN_STANDING",
+    "Act",
+    "Article",
+    "Basis",
+    "BasisAnswer",
+    "Candidate",
+    "Gap",
+    "Reach",
+    "Record",
+    "ReservationRef",
+    "Shared",
+    "Standing",
+    "articles",
+    "candidates",
+    "consent_kinds",
+    "dyad",
+    "find_basis",
+    "gaps",
+    "key_of",
+    "read_records",
+    "standing",
+]

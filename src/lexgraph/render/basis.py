@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from lexgraph.core.escape import markdown as _md
-from lexgraph.finder.basis import BASIS, NO_BASIS, UNKNOWN, Basis, BasisAnswer, Gap, Shared, key_of
+from lexgraph.core.namespaces import key_of
+from lexgraph.finder.basis import BASIS, NO_BASIS, UNKNOWN, Basis, BasisAnswer
+from lexgraph.finder.gaps import Gap, Shared
 
 SCHEMA_ID = "https://w3id.org/lexgraph/schema/basis/1"
 FORMATS = ("table", "json", "md")

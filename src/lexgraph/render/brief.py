@@ -1,7 +1,7 @@
 """A printable one-page brief on a crime type: what the graph says, in sentences, a figure,
 a table and citations.
 
-Every sentence is made from the rows of the views in :mod:`lexgraph.views.tables`: which
+Every sentence is made from the rows of the views in :mod:`lexgraph.views`: which
 instruments reach the crime type and how, which of them provide which cooperation
 modality (with the articles), and, for an M49 region, how many of its states are bound by,
 have signed, or have no record that decides their standing towards each instrument, each
@@ -26,26 +26,15 @@ import pyoxigraph as ox
 from lexgraph.core.errors import InputError
 from lexgraph.core.escape import html as _h
 from lexgraph.core.escape import markdown as md_escape
+from lexgraph.core.namespaces import key_of
 from lexgraph.core.paths import Layout
 from lexgraph.core.version import __version__
-from lexgraph.finder.basis import key_of
 from lexgraph.render.figures import figure_svg, matrix_figure, save_figure
-from lexgraph.views.tables import (
-    STATUS_TEXT,
-    Context,
-    Coverage,
-    Matrix,
-    Table,
-    coverage,
-    data_date,
-    instruments_table,
-    modalities,
-    modality_matrix,
-    region_states,
-    render_html,
-    render_md,
-    standings,
-)
+from lexgraph.render.table import render_html, render_md
+from lexgraph.views.context import Context, Table, data_date, region_states
+from lexgraph.views.instruments import Coverage, coverage, instruments_table, modalities
+from lexgraph.views.matrix import Matrix, modality_matrix
+from lexgraph.views.parties import STATUS_TEXT, standings
 
 BRIEF_FORMATS = ("html", "md")
 _VIA = {

@@ -27,8 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from lexgraph.core.errors import InputError
+from lexgraph.views.context import short_name
+from lexgraph.views.matrix import Matrix
 from lexgraph.views.subgraph import Node, Subgraph, degree
-from lexgraph.views.tables import Matrix, Timeline, short_name
+from lexgraph.views.timeline import Timeline
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -4,7 +4,7 @@ modality and state.
 Each page shows the entity's facts and relations (from :func:`lexgraph.views.subgraph.select` at
 depth 1, the selection the embedded graph draws too), then one section per query: the rows of
 a library question (``queries/questions/``) or of the participation view
-(:data:`lexgraph.views.tables.PARTICIPATION`) that concern the entity, each section linking to the
+(:data:`lexgraph.views.PARTICIPATION`) that concern the entity, each section linking to the
 ``.rq`` file, which the site carries under ``queries/``, and giving the command that reruns it.
 
 Every link is relative, so the site works from ``file://`` and from any static host; pages
@@ -41,22 +41,15 @@ import pyoxigraph as ox
 from lexgraph.core.atomic import replace_directory
 from lexgraph.core.errors import InputError
 from lexgraph.core.escape import html as _h
-from lexgraph.core.namespaces import ID, PREFIXES
+from lexgraph.core.namespaces import ID, PREFIXES, key_of
 from lexgraph.core.paths import Layout
 from lexgraph.core.version import __version__
-from lexgraph.finder.basis import key_of
+from lexgraph.finder.standing import Record
 from lexgraph.store.library import LibraryQuery
 from lexgraph.store.query import find_question
+from lexgraph.views.context import Context, labels
+from lexgraph.views.parties import PARTICIPATION, PARTICIPATION_OF_STATE, records, standings
 from lexgraph.views.subgraph import Node, Subgraph, select
-from lexgraph.views.tables import (
-    PARTICIPATION,
-    PARTICIPATION_OF_STATE,
-    Context,
-    Record,
-    labels,
-    records,
-    standings,
-)
 
 MARKER = ".lexgraph-site"
 PAGE_KINDS = {"instrument": "Instruments", "soft-law": "Soft law", "crime": "Crime types",

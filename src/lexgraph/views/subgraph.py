@@ -19,44 +19,42 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from lexgraph.core.errors import InputError
-from lexgraph.core.namespaces import ID, PREFIXES
+from lexgraph.core.namespaces import ID, instance
+from lexgraph.core.terms import Dcterms, Lex, Rdf, Skos
+from lexgraph.finder.standing import consent_kinds
+from lexgraph.store import labels
 from lexgraph.store.query import python_value, resolve_keyed, resolve_state
 from lexgraph.store.sources import MAX_FILE_BYTES
 
-LEX = PREFIXES["lex"]
-SKOS = PREFIXES["skos"]
-RDF_TYPE = PREFIXES["rdf"] + "type"
-DCTERMS = PREFIXES["dcterms"]
-
 #: The node classes a view knows, most specific first; a node takes the first that it has.
 CLASSES: tuple[tuple[str, str], ...] = (
-    ("Protocol", "instrument"),
-    ("Convention", "instrument"),
-    ("Treaty", "instrument"),
-    ("Declaration", "soft-law"),
-    ("Resolution", "soft-law"),
-    ("Standard", "soft-law"),
-    ("SoftLawInstrument", "soft-law"),
-    ("Instrument", "instrument"),
-    ("Provision", "provision"),
-    ("CrimeType", "crime"),
-    ("CooperationModality", "modality"),
-    ("State", "state"),
-    ("RegionalEconomicIntegrationOrganization", "state"),
-    ("Body", "body"),
+    (Lex.Protocol, "instrument"),
+    (Lex.Convention, "instrument"),
+    (Lex.Treaty, "instrument"),
+    (Lex.Declaration, "soft-law"),
+    (Lex.Resolution, "soft-law"),
+    (Lex.Standard, "soft-law"),
+    (Lex.SoftLawInstrument, "soft-law"),
+    (Lex.Instrument, "instrument"),
+    (Lex.Provision, "provision"),
+    (Lex.CrimeType, "crime"),
+    (Lex.CooperationModality, "modality"),
+    (Lex.State, "state"),
+    (Lex.RegionalEconomicIntegrationOrganization, "state"),
+    (Lex.Body, "body"),
 )
 #: Edge kinds: (predicate, label). Participation is an edge state -> instrument, derived.
 EDGES: tuple[tuple[str, str], ...] = (
-    (LEX + "hasProvision", "has article"),
-    (LEX + "providesFor", "provides for"),
-    (LEX + "criminalises", "criminalises"),
-    (LEX + "covers", "covers"),
-    (SKOS + "broader", "narrower than"),
-    (LEX + "supplements", "supplements"),
-    (LEX + "refersTo", "refers to"),
-    (LEX + "endorses", "endorses"),
-    (LEX + "adoptedBy", "adopted by"),
-    (LEX + "contributesTo", "contributes to"),
+    (Lex.hasProvision, "has article"),
+    (Lex.providesFor, "provides for"),
+    (Lex.criminalises, "criminalises"),
+    (Lex.covers, "covers"),
+    (Skos.broader, "narrower than"),
+    (Lex.supplements, "supplements"),
+    (Lex.refersTo, "refers to"),
+    (Lex.endorses, "endorses"),
+    (Lex.adoptedBy, "adopted by"),
+    (Lex.contributesTo, "contributes to"),
 )
 PARTY_EDGE = "party to"
 TARGET_KIND = "sdg-target"
@@ -124,16 +122,16 @@ def load_file(path: Path) -> ox.Store:
     except (SyntaxError, OSError, ValueError) as exc:
         raise InputError(f"{path}: {exc}") from None
     # The built graph has both directions of hasProvision/partOf; a user's file may have one.
-    for quad in list(store.quads_for_pattern(None, ox.NamedNode(LEX + "partOf"), None)):
-        store.add(ox.Quad(quad.object, ox.NamedNode(LEX + "hasProvision"), quad.subject))  # type: ignore[arg-type]
+    for quad in list(store.quads_for_pattern(None, ox.NamedNode(Lex.partOf), None)):
+        store.add(ox.Quad(quad.object, ox.NamedNode(Lex.hasProvision), quad.subject))  # type: ignore[arg-type]
     return store
 
 
 def _types(store: ox.Store, node: ox.NamedNode) -> set[str]:
     return {
-        q.object.value[len(LEX) :]
-        for q in store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None)
-        if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(LEX)
+        q.object.value
+        for q in store.quads_for_pattern(node, ox.NamedNode(Rdf.type), None)
+        if isinstance(q.object, ox.NamedNode)
     }
 
 
@@ -148,25 +146,14 @@ def kind_of(store: ox.Store, iri: str) -> str | None:
     return None
 
 
-def _label(store: ox.Store, node: ox.NamedNode) -> str:
-    best: dict[str, str] = {}
-    for prop in (SKOS + "prefLabel", PREFIXES["rdfs"] + "label", SKOS + "notation"):
-        for quad in store.quads_for_pattern(node, ox.NamedNode(prop), None):
-            if isinstance(quad.object, ox.Literal):
-                best.setdefault(quad.object.language or "", quad.object.value)
-        if best:
-            return best.get("en") or best.get("") or sorted(best.values())[0]
-    return node.value.rsplit("/", 1)[-1]
-
-
 _FACTS = {
-    LEX + "key": "key",
-    LEX + "articleNumber": "article",
-    LEX + "heading": "heading",
-    LEX + "adoptionDate": "adopted",
-    LEX + "entryIntoForceDate": "in force",
-    LEX + "iso3166Alpha3": "ISO 3166",
-    SKOS + "definition": "definition",
+    Lex.key: "key",
+    Lex.articleNumber: "article",
+    Lex.heading: "heading",
+    Lex.adoptionDate: "adopted",
+    Lex.entryIntoForceDate: "in force",
+    Lex.iso3166Alpha3: "ISO 3166",
+    Skos.definition: "definition",
 }
 
 
@@ -187,7 +174,7 @@ def _facts(store: ox.Store, node: ox.NamedNode) -> tuple[tuple[str, str], ...]:
 def _source(store: ox.Store, node: ox.NamedNode) -> str | None:
     sources = sorted(
         q.object.value
-        for q in store.quads_for_pattern(node, ox.NamedNode(DCTERMS + "source"), None)
+        for q in store.quads_for_pattern(node, ox.NamedNode(Dcterms.source), None)
         if isinstance(q.object, ox.NamedNode)
     )
     return sources[0] if sources else None
@@ -202,24 +189,17 @@ def _iri_object(store: ox.Store, subject: ox.NamedNode, prop: str) -> str | None
 
 def _party_edges(store: ox.Store) -> list[Edge]:
     """State -> instrument edges for every consenting act recorded."""
-    consent = ID + "act-kind/consent"
-    kinds = {consent} | {
-        q.subject.value
-        for q in store.quads_for_pattern(
-            None, ox.NamedNode(SKOS + "broader"), ox.NamedNode(consent)
-        )
-        if isinstance(q.subject, ox.NamedNode)
-    }
+    kinds = {instance("act-kind", key) for key in consent_kinds(store)}
     edges = set()
     for quad in store.quads_for_pattern(
-        None, ox.NamedNode(RDF_TYPE), ox.NamedNode(LEX + "Participation")
+        None, ox.NamedNode(Rdf.type), ox.NamedNode(Lex.Participation)
     ):
         record = quad.subject
         if not isinstance(record, ox.NamedNode):
             continue
-        act = _iri_object(store, record, LEX + "actKind")
-        state = _iri_object(store, record, LEX + "participant")
-        instrument = _iri_object(store, record, LEX + "instrument")
+        act = _iri_object(store, record, Lex.actKind)
+        state = _iri_object(store, record, Lex.participant)
+        instrument = _iri_object(store, record, Lex.instrument)
         if act in kinds and state and instrument:
             edges.add(Edge(state, instrument, PARTY_EDGE))
     return sorted(edges, key=lambda e: (e.source, e.target))
@@ -314,7 +294,7 @@ def select(
         chosen += sorted(
             q.subject.value
             for cls, _ in CLASSES
-            for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(LEX + cls))
+            for q in store.quads_for_pattern(None, ox.NamedNode(Rdf.type), ox.NamedNode(cls))
             if isinstance(q.subject, ox.NamedNode) and drawn(q.subject.value)
         )
         chosen = list(dict.fromkeys(chosen))
@@ -325,7 +305,7 @@ def select(
         Node(
             iri,
             kinds.get(iri) or kind_of(store, iri) or "other",
-            _label(store, ox.NamedNode(iri)),
+            labels.label(store, iri),
             _facts(store, ox.NamedNode(iri)),
             _source(store, ox.NamedNode(iri)),
         )

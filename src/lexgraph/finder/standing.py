@@ -1,0 +1,253 @@
+"""Participation records, and where a state stands towards an instrument on a date.
+
+One reader, :func:`read_records`, turns the rows of ``queries/views/participation.rq`` into
+:class:`Record` objects for the finder and the views alike; :func:`read_status_lists` reads
+``queries/views/status-lists.rq``. One decision, :func:`standing`, says where a state stands.
+
+"Unknown" is never "not a party": a state without any record for an instrument, or whose
+latest record is older than the date asked about and shows no consent, is *unknown*, with the
+as-at date of the data that was seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from lexgraph.core.namespaces import instance
+from lexgraph.core.terms import Skos
+from lexgraph.store.labels import label, last_segment
+from lexgraph.store.library import LibraryQuery, read_query
+from lexgraph.store.query import execute
+from lexgraph.store.walk import closure
+
+#: Standings of a state towards an instrument on a date.
+BOUND = "bound"
+NOT_YET_IN_FORCE = "consented, not yet in force for it"
+SIGNATORY = "signatory only"
+NOT_PARTY = "not a party"
+DENOUNCED = "denounced"
+UNKNOWN_STANDING = "unknown"
+
+
+@dataclass(frozen=True)
+class Act:
+    """One participation record of a state for an instrument, as one source reports it."""
+
+    record: str
+    kind: str
+    date: dt.date | None
+    in_force: dt.date | None
+    as_at: str | None
+    source: str
+    secondary: bool
+
+    def line(self) -> str:
+        when = self.date.isoformat() if self.date else "undated"
+        extra = f", in force for it {self.in_force.isoformat()}" if self.in_force else ""
+        seen = f", as at {self.as_at}" if self.as_at else ""
+        kind = "secondary source" if self.secondary else "source"
+        return f"{self.kind} {when}{extra} ({kind} {self.source}{seen})"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One participation record: the instrument, the participant and its name, the act."""
+
+    instrument: str
+    state: str
+    name: str
+    act: Act
+
+    @property
+    def source_text(self) -> str:
+        kind = "secondary source" if self.act.secondary else "source"
+        return f"{kind}: {self.act.source}" if self.act.source else "no source"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a state stands towards an instrument on the date asked about, and why."""
+
+    state: str
+    instrument: str
+    status: str
+    since: dt.date | None
+    acts: tuple[Act, ...]
+    as_at: str | None
+    note: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def view_query(name: str, views: Path | None = None) -> LibraryQuery:
+    """A query of ``queries/views/`` (of the default layout unless ``views`` is given)."""
+    from lexgraph.core.paths import Layout
+
+    return read_query((views or Layout.default().views) / f"{name}.rq")
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _day(value: object) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
+
+
+def read_records(
+    store: ox.Store, *, state: str | None = None, views: Path | None = None
+) -> list[Record]:
+    """Every participation record of the graph (of ``state`` only, when given).
+
+    A record's source is its first primary source, else its first secondary one, and then the
+    act is marked secondary. A secondary source is also a ``dcterms:source`` (its super-property,
+    which the build infers), so a primary source is a ``dcterms:source`` that is not also a
+    secondary one. Sorted by instrument, participant name, date (undated last), record.
+    """
+    query = view_query("participation", views)
+    bindings = {} if state is None else {ox.Variable("state"): ox.NamedNode(state)}
+    grouped: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for row in execute(store, query.text, bindings, query.name).values():
+        grouped[str(row["record"])].append(row)
+    names: dict[str, str] = {}
+    found = []
+    for record, rows in grouped.items():
+        first = rows[0]
+        secondary = sorted({_text(r["secondary"]) for r in rows if r["secondary"]})
+        primary = sorted({_text(r["source"]) for r in rows if r["source"]} - set(secondary))
+        act = Act(
+            record=record,
+            kind=last_segment(str(first["act"])),
+            date=_day(first["date"]),
+            in_force=_day(first["inForce"]),
+            as_at=_text(first["asAt"]) or None,
+            source=(primary or secondary or [""])[0],
+            secondary=not primary and bool(secondary),
+        )
+        participant = str(first["state"])
+        if participant not in names:
+            names[participant] = label(store, participant)
+        found.append(Record(str(first["instrument"]), participant, names[participant], act))
+    return sorted(
+        found, key=lambda r: (r.instrument, r.name, r.act.date or dt.date.max, r.act.record)
+    )
+
+
+def read_status_lists(
+    store: ox.Store, views: Path | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """The (as-at date, source) of each complete status list, by instrument."""
+    query = view_query("status-lists", views)
+    seen: dict[tuple[str, str], tuple[str, str]] = {}
+    for row in execute(store, query.text, {}, query.name).values():
+        key = (str(row["list"]), str(row["instrument"]))
+        seen.setdefault(key, (str(row["asAt"]), str(row["source"])))
+    lists: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for (_, instrument), found in seen.items():
+        lists[instrument].append(found)
+    return dict(lists)
+
+
+def consent_kinds(store: ox.Store) -> frozenset[str]:
+    """The keys of the consenting acts: act-kind/consent and every kind narrower than it."""
+    top = ox.NamedNode(instance("act-kind", "consent"))
+    narrower = closure(store, top, Skos.broader, inverse=True)
+    return frozenset(last_segment(n.value) for n in {top} | narrower)
+
+
+# ---------------------------------------------------------------------------------------------
+# Deciding
+
+
+def _when(act: Act) -> dt.date:
+    """The date a consent counts from: its act date, else its entry into force."""
+    when = act.date or act.in_force
+    assert when is not None
+    return when
+
+
+def standing(
+    state: str,
+    instrument: str,
+    acts: Sequence[Act],
+    lists: Sequence[tuple[str, str]],
+    consenting: frozenset[str],
+    on: dt.date,
+) -> Standing:
+    """Decide where ``state`` stands towards ``instrument`` on ``on`` from what was seen.
+
+    ``lists`` are the (as-at, source) of the complete status lists of the instrument: a state
+    they do not show as consenting had not consented at their date.
+    """
+    acts = tuple(acts)
+    seen_dates = [a.as_at for a in acts if a.as_at] + [as_at for as_at, _ in lists]
+    as_at = max(seen_dates) if seen_dates else None
+
+    def result(status: str, since: dt.date | None, note: str) -> Standing:
+        return Standing(state, instrument, status, since, acts, as_at, note)
+
+    consents = [a for a in acts if a.kind in consenting and (a.date or a.in_force)]
+    given = [a for a in consents if _when(a) <= on]
+    if given:
+        latest = max(_when(a) for a in given)
+        for end in acts:
+            if end.kind not in ("denunciation", "withdrawal") or not end.date:
+                continue
+            if end.date < latest or end.date > on:
+                continue
+            if end.in_force is None:
+                return result(
+                    UNKNOWN_STANDING,
+                    None,
+                    f"{end.kind} of {end.date.isoformat()}; the date it takes effect is not "
+                    "recorded",
+                )
+            if end.in_force <= on:
+                return result(DENOUNCED, None, f"{end.kind} took effect {end.in_force.isoformat()}")
+        starts = sorted(a.in_force for a in given if a.in_force)
+        if starts and starts[0] > on:
+            return result(NOT_YET_IN_FORCE, starts[0], f"in force for it from {starts[0]}")
+        if starts:
+            return result(BOUND, starts[0], f"in force for it since {starts[0].isoformat()}")
+        first = min(_when(a) for a in given)
+        return result(
+            BOUND,
+            first,
+            f"consented on {first.isoformat()}; its entry into force for the state is not recorded",
+        )
+    if consents:
+        return result(
+            NOT_YET_IN_FORCE if any(a.date and a.date <= on for a in consents) else NOT_PARTY,
+            None,
+            f"consents only on {min(_when(a) for a in consents).isoformat()}",
+        )
+    negatives = [a.as_at for a in acts if a.kind == "not-party" and a.as_at]
+    negatives += [as_at for as_at, _ in lists]
+    signed = any(a.kind == "signature" and a.date and a.date <= on for a in acts)
+    # A reduced as-at date (2019-05) covers the days of its period.
+    covering = sorted(n for n in negatives if n >= on.isoformat()[: len(n)])
+    if covering:
+        return result(
+            SIGNATORY if signed else NOT_PARTY,
+            None,
+            f"no consent recorded as at {covering[0]}, on or after the date asked",
+        )
+    if acts or negatives:
+        latest_seen = max(negatives + [a.as_at for a in acts if a.as_at], default="an unknown date")
+        what = "signed; no consent recorded" if signed else "no consent recorded"
+        return result(
+            UNKNOWN_STANDING,
+            None,
+            f"{what} as at {latest_seen}, before the date asked; later acts are not known",
+        )
+    return result(UNKNOWN_STANDING, None, "no participation data for this state and instrument")
