@@ -419,3 +419,22 @@ def test_records_of_one_state_are_those_of_the_whole_graph(graph: tuple[Layout, 
     every = read_records(store)
     for state in (ID + "state/FRA", ID + "state/JPN"):
         assert read_records(store, state=state) == [r for r in every if r.state == state]
+
+
+def test_the_index_walk_reads_what_the_participation_view_states(
+    graph: tuple[Layout, ox.Store],
+) -> None:
+    """For every participant of the graph, the finder's index walk gives the same records as
+    ``queries/views/participation.rq`` bound to that participant."""
+    from lexgraph.core.terms import Lex
+    from lexgraph.finder.standing import records_from_rows, sparql_rows, state_rows
+
+    _, store = graph
+    participants = sorted(
+        {q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(Lex.participant), None)}
+    )
+    assert len(participants) > 150
+    for state in participants:
+        walked = records_from_rows(store, state_rows(store, state))
+        stated = records_from_rows(store, sparql_rows(store, state))
+        assert walked == stated, state

@@ -12,6 +12,7 @@ as-at date of the data that was seen.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,10 +21,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from lexgraph.core.namespaces import instance
-from lexgraph.core.terms import Skos
+from lexgraph.core.terms import Dcterms, Lex, Rdf, Skos
+from lexgraph.store import walk
 from lexgraph.store.labels import label, last_segment
 from lexgraph.store.library import LibraryQuery, read_query
-from lexgraph.store.query import execute
+from lexgraph.store.query import execute, python_value
 from lexgraph.store.walk import closure
 
 #: Standings of a state towards an instrument on a date.
@@ -113,18 +115,79 @@ def read_records(
     act is marked secondary. A secondary source is also a ``dcterms:source`` (its super-property,
     which the build infers), so a primary source is a ``dcterms:source`` that is not also a
     secondary one. Sorted by instrument, participant name, date (undated last), record.
+
+    ``queries/views/participation.rq`` states what a record is. For one state, the same rows
+    are read by walking the store's indexes (:func:`state_rows`): pyoxigraph plans the query
+    before it applies the bound state, which costs some 25 ms a state against well under one
+    by the walk. A test holds the walk to the query for every participant of the graph.
     """
+    if state is None:
+        return records_from_rows(store, sparql_rows(store, None, views))
+    return records_from_rows(store, state_rows(store, state))
+
+
+def sparql_rows(
+    store: ox.Store, state: str | None, views: Path | None = None
+) -> list[dict[str, object]]:
+    """The rows of ``participation.rq``, for ``state`` only when given."""
     query = view_query("participation", views)
     bindings = {} if state is None else {ox.Variable("state"): ox.NamedNode(state)}
+    return execute(store, query.text, bindings, query.name).values()
+
+
+def state_rows(store: ox.Store, state: str) -> list[dict[str, object]]:
+    """The rows ``participation.rq`` gives for ``state``, read by walking the indexes."""
+    rows: list[dict[str, object]] = []
+    found = set(walk.subjects(store, Lex.participant, ox.NamedNode(state)))
+    for record in sorted(found, key=lambda n: n.value):
+        facts: dict[str, set[object]] = defaultdict(set)
+        for quad in store.quads_for_pattern(record, None, None):
+            obj = quad.object
+            value = obj.value if isinstance(obj, ox.NamedNode) else python_value(obj)
+            facts[quad.predicate.value].add(value)
+        if Lex.Participation not in facts[Rdf.type]:
+            continue
+        for instrument, act, date, in_force, as_at, source, secondary in itertools.product(
+            sorted(str(v) for v in facts[Lex.instrument]),
+            sorted(str(v) for v in facts[Lex.actKind]),
+            _optional(facts, Lex.actDate),
+            _optional(facts, Lex.entryIntoForceForParticipant),
+            _optional(facts, Lex.asAt),
+            _optional(facts, Dcterms.source),
+            _optional(facts, Lex.secondarySource),
+        ):
+            rows.append(
+                {
+                    "instrument": instrument,
+                    "state": state,
+                    "record": record.value,
+                    "act": act,
+                    "date": date,
+                    "inForce": in_force,
+                    "asAt": as_at,
+                    "source": source,
+                    "secondary": secondary,
+                }
+            )
+    return rows
+
+
+def _optional(facts: dict[str, set[object]], prop: str) -> list[object]:
+    """An OPTIONAL pattern's values, sorted; with none, one unbound value."""
+    return sorted(facts[prop], key=_text) or [None]
+
+
+def records_from_rows(store: ox.Store, rows: Sequence[dict[str, object]]) -> list[Record]:
+    """Group the rows of the participation view into :class:`Record` objects, sorted."""
     grouped: dict[str, list[dict[str, object]]] = defaultdict(list)
-    for row in execute(store, query.text, bindings, query.name).values():
+    for row in sorted(rows, key=_row_order):
         grouped[str(row["record"])].append(row)
     names: dict[str, str] = {}
     found = []
-    for record, rows in grouped.items():
-        first = rows[0]
-        secondary = sorted({_text(r["secondary"]) for r in rows if r["secondary"]})
-        primary = sorted({_text(r["source"]) for r in rows if r["source"]} - set(secondary))
+    for record, group in grouped.items():
+        first = group[0]
+        secondary = sorted({_text(r["secondary"]) for r in group if r["secondary"]})
+        primary = sorted({_text(r["source"]) for r in group if r["source"]} - set(secondary))
         act = Act(
             record=record,
             kind=last_segment(str(first["act"])),
@@ -141,6 +204,11 @@ def read_records(
     return sorted(
         found, key=lambda r: (r.instrument, r.name, r.act.date or dt.date.max, r.act.record)
     )
+
+
+def _row_order(row: dict[str, object]) -> tuple[str, ...]:
+    """The query's ORDER BY, as far as grouping needs it: a record's first row comes first."""
+    return tuple(_text(row[k]) for k in ("instrument", "state", "date", "record", "source"))
 
 
 def read_status_lists(
