@@ -1,24 +1,21 @@
-"""Counts of the built graph: per class, per modality, and the facts without a source."""
+"""Counts of the built graph: per class, per modality, and the facts without a source.
+
+The facts without a source are the rows of the check ``queries/checks/fact-without-source.rq``,
+the one statement of which resources must carry a source.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from lexgraph.core.namespaces import sparql_prologue
 
-#: Classes whose every instance must carry a dcterms:source.
-SOURCED_CLASSES = (
-    "Instrument",
-    "Provision",
-    "Participation",
-    "Reservation",
-    "CrimeType",
-    "Mapping",
-    "State",
-    "DiscussionQuestion",
-)
+#: The check that says which resources must carry a source, and finds those that do not.
+UNSOURCED_CHECK = "fact-without-source.rq"
 
 _CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
@@ -31,12 +28,6 @@ SELECT ?modality (COUNT(DISTINCT ?p) AS ?provisions) (COUNT(DISTINCT ?i) AS ?ins
   ?modality a lex:CooperationModality .
   OPTIONAL { ?p lex:providesFor ?modality ; lex:partOf ?i }
 } GROUP BY ?modality ORDER BY ?modality
-"""
-_UNSOURCED = """
-SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
-  VALUES ?class { %s }
-  ?x a ?class . FILTER NOT EXISTS { ?x dcterms:source ?s }
-}
 """
 _TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 _LINKS = "SELECT (COUNT(*) AS ?n) WHERE { ?p lex:providesFor ?m }"
@@ -51,6 +42,7 @@ class Stats:
     modalities: tuple[tuple[str, int, int], ...]
     modality_links: int
     unsourced: int
+    sourced_classes: tuple[str, ...]
 
 
 def _rows(store: ox.Store, text: str) -> list[ox.QuerySolution]:
@@ -68,20 +60,26 @@ def _local(term: object) -> str:
     return value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def compute_stats(store: ox.Store) -> Stats:
-    """Count the built graph."""
+def compute_stats(store: ox.Store, checks: Path | None = None) -> Stats:
+    """Count the built graph (the check is read from ``checks``, by default the project's)."""
+    from lexgraph.core.paths import Layout
+    from lexgraph.store.library import read_query
+    from lexgraph.store.query import execute
+
+    check = read_query((checks or Layout.default().checks) / UNSOURCED_CHECK)
+    values = check.text[check.text.index("VALUES ?class") :].split("}", 1)[0]
     classes = tuple((_local(r["class"]), _int(r["n"])) for r in _rows(store, _CLASS_COUNTS))
     modalities = tuple(
         (_local(r["modality"]), _int(r["provisions"]), _int(r["instruments"]))
         for r in _rows(store, _MODALITY_COUNTS)
     )
-    values = " ".join(f"lex:{c}" for c in SOURCED_CLASSES)
     return Stats(
         triples=_int(_rows(store, _TRIPLES)[0]["n"]),
         classes=classes,
         modalities=modalities,
         modality_links=_int(_rows(store, _LINKS)[0]["n"]),
-        unsourced=_int(_rows(store, _UNSOURCED % values)[0]["n"]),
+        unsourced=len(execute(store, check.text, {}, check.name).rows),
+        sourced_classes=tuple(re.findall(r"lex:(\w+)", values)),
     )
 
 
@@ -94,6 +92,6 @@ def render_stats(stats: Stats) -> str:
     lines += [
         "",
         f"provision -> modality links: {stats.modality_links}",
-        f"facts without a source ({', '.join(SOURCED_CLASSES)}): {stats.unsourced}",
+        f"facts without a source ({', '.join(stats.sourced_classes)}): {stats.unsourced}",
     ]
     return "\n".join(lines) + "\n"
