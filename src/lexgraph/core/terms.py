@@ -165,6 +165,7 @@ class Skos:
     inScheme: Final = PREFIXES["skos"] + "inScheme"
     narrower: Final = PREFIXES["skos"] + "narrower"
     notation: Final = PREFIXES["skos"] + "notation"
+    note: Final = PREFIXES["skos"] + "note"
     prefLabel: Final = PREFIXES["skos"] + "prefLabel"
     topConceptOf: Final = PREFIXES["skos"] + "topConceptOf"
 

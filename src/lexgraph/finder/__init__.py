@@ -2,22 +2,27 @@
 
 :mod:`~lexgraph.finder.coverage` holds the coverage rule, :mod:`~lexgraph.finder.standing` the
 participation records and a state's standing, :mod:`~lexgraph.finder.basis` the decision and
-:mod:`~lexgraph.finder.gaps` the gaps and dyads built on it.
+:mod:`~lexgraph.finder.gaps` the gaps and dyads built on it; :mod:`~lexgraph.finder.model`
+reads how articles provide modalities and which offences cooperation reaches, and
+:mod:`~lexgraph.finder.reservations` what the states' reservations do.
 """
 
 from lexgraph.core.namespaces import key_of
 from lexgraph.finder.basis import (
     BASIS,
+    CONDITIONAL,
+    FRAMEWORK,
     NO_BASIS,
     NO_INSTRUMENT,
     UNKNOWN,
     Basis,
     BasisAnswer,
-    ReservationRef,
     find_basis,
 )
 from lexgraph.finder.coverage import RULES, Article, Candidate, Reach, articles, candidates
 from lexgraph.finder.gaps import Gap, Shared, dyad, gaps
+from lexgraph.finder.model import Condition, ProvisionKind, Scope
+from lexgraph.finder.reservations import ReservationRef
 from lexgraph.finder.standing import (
     BOUND,
     DENOUNCED,
@@ -36,7 +41,9 @@ from lexgraph.finder.standing import (
 __all__ = [
     "BASIS",
     "BOUND",
+    "CONDITIONAL",
     "DENOUNCED",
+    "FRAMEWORK",
     "NOT_PARTY",
     "NOT_YET_IN_FORCE",
     "NO_BASIS",
@@ -50,10 +57,13 @@ __all__ = [
     "Basis",
     "BasisAnswer",
     "Candidate",
+    "Condition",
     "Gap",
+    "ProvisionKind",
     "Reach",
     "Record",
     "ReservationRef",
+    "Scope",
     "Shared",
     "Standing",
     "articles",

@@ -9,6 +9,18 @@ An instrument reaches a crime type when it covers
   under it (``protocol``: UNTOC and its Protocols; both instruments must then bind both
   states). This way counts only for an instrument that does not reach the crime by itself.
 
+An instrument whose cooperation reaches only the offences it establishes (a scope of kind
+``own-offences`` for the modality, and no wider one) reaches a crime type only through the
+crime types its articles criminalise, not through everything it covers: the Council of Europe
+Convention on the Prevention of Terrorism covers terrorism, but its art. 19 reaches only the
+offences of its arts 5-7 and 9, not hostage-taking.
+
+An instrument that reaches the crime in none of these ways still reaches it when its
+cooperation reaches offences beyond its own for the modality (``scope``: a penalty threshold,
+any offence, or electronic evidence of any offence, such as ETS 24 art. 2, ETS 30 art. 1 or
+UNTOC's serious crime, art. 2(b) and 3): every crime type is then a candidate, on the
+conditions the scope names (:mod:`lexgraph.finder.model`).
+
 An article provides a modality when what it provides for is the modality or a narrower one.
 
 The finder, the views, the brief and the site use this module; ``queries/views/
@@ -25,15 +37,17 @@ import pyoxigraph as ox
 
 from lexgraph.core.terms import Lex, Skos
 from lexgraph.core.turtle import natural_key
+from lexgraph.finder.model import GENERAL_SCOPES, general_instruments, scopes
 from lexgraph.store.walk import closure, objects, subjects, value
 
 #: How an instrument reaches the crime, best first.
-RULES = ("direct", "broader", "protocol", "narrower")
+RULES = ("direct", "broader", "protocol", "narrower", "scope")
 RULE_TEXT = {
     "direct": "{instrument} covers {via}",
     "broader": "{instrument} covers {via}, a broader type of {crime}",
     "narrower": "{instrument} covers {via}, a narrower type of {crime} (only that part)",
     "protocol": "{protocol} covers {via} and its offences are established under {instrument}",
+    "scope": "{instrument} reaches offences beyond its own for this modality ({via})",
 }
 
 
@@ -133,18 +147,60 @@ def articles(store: ox.Store, instrument: str, modality: str | None = None) -> t
     return tuple(sorted(set(found), key=lambda a: natural_key(a.provision)))
 
 
+def own_offences_only(store: ox.Store, instrument: str, modality: str) -> bool:
+    """Whether the cooperation of ``instrument`` for ``modality`` reaches only the offences its
+    articles establish: a scope of kind own-offences, no wider scope, and articles that
+    criminalise (without them the graph cannot narrow what it covers)."""
+    kinds = {s.kind for s in scopes(store, instrument, modality)}
+    if "own-offences" not in kinds or kinds & GENERAL_SCOPES:
+        return False
+    return bool(criminalised(store, instrument))
+
+
+def criminalised(store: ox.Store, instrument: str) -> frozenset[str]:
+    """The crime types the articles of ``instrument`` criminalise."""
+    return frozenset(
+        c.value
+        for provision in subjects(store, Lex.partOf, ox.NamedNode(instrument))
+        for c in objects(store, provision, Lex.criminalises)
+    )
+
+
+def _by_own_offences(store: ox.Store, crime: ox.NamedNode, instrument: str) -> list[Reach]:
+    """The ways ``instrument`` reaches ``crime`` through the crime types it criminalises."""
+    own = criminalised(store, instrument)
+    ways = [("direct", crime)]
+    ways += [("broader", c) for c in closure(store, crime, Skos.broader, inverse=False)]
+    ways += [("narrower", c) for c in closure(store, crime, Skos.broader, inverse=True)]
+    return [Reach(instrument, rule, via.value) for rule, via in ways if via.value in own]
+
+
 def candidates(store: ox.Store, crime: ox.NamedNode, modality: ox.NamedNode) -> list[Candidate]:
     """The instruments that reach ``crime`` and provide ``modality``: the best way of each
-    instrument (of each of its protocols, when it is reached through them), best rule first.
+    instrument (of each of its protocols, when it is reached through them), best rule first;
+    then those that reach it only through a scope wider than their own offences.
     """
     found = []
-    for instrument, ways in reaching(store, crime).items():
+    reached = reaching(store, crime)
+    for instrument, ways in reached.items():
+        if own_offences_only(store, instrument, modality.value):
+            ways = _by_own_offences(store, crime, instrument) + [
+                w for w in ways if w.rule == "protocol"
+            ]
+            ways.sort(key=lambda r: RULES.index(r.rule))
         best: dict[str | None, Reach] = {}
         for reach in ways:
             best.setdefault(reach.protocol, reach)
         provided = articles(store, instrument, modality.value)
-        if provided:
+        if provided and best:
             found += [
                 Candidate(instrument, r.rule, r.via, r.protocol, provided) for r in best.values()
             ]
+    for instrument in general_instruments(store):
+        if instrument in reached:
+            continue
+        wide = [s for s in scopes(store, instrument, modality.value) if s.kind in GENERAL_SCOPES]
+        provided = articles(store, instrument, modality.value)
+        if wide and provided:
+            found.append(Candidate(instrument, "scope", wide[0].node, None, provided))
     return sorted(found, key=lambda c: (RULES.index(c.rule), c.instrument, c.protocol or ""))

@@ -62,8 +62,9 @@ def gaps(
     for crime in instances(store, Lex.CrimeType):
         crime_context = replace(context, crime=crime.value)
         for modality in instances(store, Lex.CooperationModality):
+            pair_context = replace(crime_context, modality=modality.value)
             results = [
-                decide(crime_context, c, a.value, b.value)
+                decide(pair_context, c, a.value, b.value)
                 for c in candidates(store, crime, modality)
             ]
             if any(r.verdict == BASIS for r in results):

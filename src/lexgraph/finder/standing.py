@@ -35,6 +35,8 @@ SIGNATORY = "signatory only"
 NOT_PARTY = "not a party"
 DENOUNCED = "denounced"
 UNKNOWN_STANDING = "unknown"
+#: Days after a consent within which an unrecorded entry into force for the state may fall.
+UNRECORDED_START_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -251,11 +253,17 @@ def standing(
     lists: Sequence[tuple[str, str]],
     consenting: frozenset[str],
     on: dt.date,
+    in_force: dt.date | None = None,
 ) -> Standing:
     """Decide where ``state`` stands towards ``instrument`` on ``on`` from what was seen.
 
     ``lists`` are the (as-at, source) of the complete status lists of the instrument: a state
-    they do not show as consenting had not consented at their date.
+    they do not show as consenting had not consented at their date. ``in_force`` is the
+    instrument's own entry into force, where recorded: a state is bound only once the
+    instrument is in force, and in force for it. Where its entry into force for the state is
+    not recorded, a consent given less than :data:`UNRECORDED_START_DAYS` days before the date
+    asked leaves the standing unknown: the instruments in the graph enter into force for a
+    state some 30 to 90 days after its consent.
     """
     acts = tuple(acts)
     seen_dates = [a.as_at for a in acts if a.as_at] + [as_at for as_at, _ in lists]
@@ -283,14 +291,28 @@ def standing(
             if end.in_force <= on:
                 return result(DENOUNCED, None, f"{end.kind} took effect {end.in_force.isoformat()}")
         starts = sorted(a.in_force for a in given if a.in_force)
+        if in_force is not None and in_force > on:
+            return result(
+                NOT_YET_IN_FORCE,
+                max([in_force, *starts]),
+                f"consented; the instrument enters into force only on {in_force.isoformat()}",
+            )
         if starts and starts[0] > on:
             return result(NOT_YET_IN_FORCE, starts[0], f"in force for it from {starts[0]}")
         if starts:
             return result(BOUND, starts[0], f"in force for it since {starts[0].isoformat()}")
         first = min(_when(a) for a in given)
+        if (on - first).days < UNRECORDED_START_DAYS:
+            return result(
+                UNKNOWN_STANDING,
+                None,
+                f"consented on {first.isoformat()}; its entry into force for the state is not "
+                "recorded and may fall after the date asked",
+            )
+        since = max(first, in_force) if in_force else first
         return result(
             BOUND,
-            first,
+            since,
             f"consented on {first.isoformat()}; its entry into force for the state is not recorded",
         )
     if consents:

@@ -14,12 +14,27 @@ from typing import Any
 
 from lexgraph.core.escape import markdown as _md
 from lexgraph.core.namespaces import key_of
-from lexgraph.finder.basis import BASIS, NO_BASIS, UNKNOWN, Basis, BasisAnswer
+from lexgraph.finder.basis import (
+    BASIS,
+    CONDITIONAL,
+    FRAMEWORK,
+    NO_BASIS,
+    UNKNOWN,
+    Basis,
+    BasisAnswer,
+)
 from lexgraph.finder.gaps import Gap, Shared
+from lexgraph.finder.standing import NOT_YET_IN_FORCE, Standing
 
-SCHEMA_ID = "https://w3id.org/lexgraph/schema/basis/1"
+SCHEMA_ID = "https://w3id.org/lexgraph/schema/basis/2"
 FORMATS = ("table", "json", "md")
-VERDICT_TEXT = {BASIS: "BASIS", UNKNOWN: "UNKNOWN", NO_BASIS: "NO BASIS"}
+VERDICT_TEXT = {
+    BASIS: "BASIS",
+    CONDITIONAL: "CONDITIONAL",
+    UNKNOWN: "UNKNOWN",
+    FRAMEWORK: "FRAMEWORK",
+    NO_BASIS: "NO BASIS",
+}
 
 
 def schema() -> dict[str, Any]:
@@ -54,67 +69,98 @@ def to_json(answer: BasisAnswer, citation: str | None = None) -> dict[str, Any]:
         },
         "summary": {
             "basis": [b.instrument for b in answer.bases],
+            "conditional": [b.instrument for b in answer.conditional],
             "unknown": [b.instrument for b in answer.unknown],
         },
         "candidates": [_plain(dataclasses.asdict(b)) for b in answer.candidates],
+        "not_known": list(answer.not_known),
         "citation": citation,
     }
 
 
 def _articles(basis: Basis) -> str:
-    numbers = [a.number or key_of(a.provision) for a in basis.articles]
+    """The articles that provide the modality, with the paragraphs that say how."""
+    if basis.kinds:
+        cited = [_cite(k.provision, k.paragraph) for k in basis.kinds]
+        return "art. " + ", ".join(dict.fromkeys(cited))
+    numbers = [a.number or a.provision.rsplit("/", 1)[-1] for a in basis.articles]
     return ("art. " + ", ".join(numbers)) if numbers else "no article left"
+
+
+def _cite(provision: str, paragraph: str | None) -> str:
+    number = provision.rsplit("/article/", 1)[-1]
+    return f"{number}({paragraph})" if paragraph else number
 
 
 def _head(answer: BasisAnswer) -> str:
     return (
-        f"{key_of(answer.requesting)} asks {key_of(answer.requested)}: "
-        f"{key_of(answer.modality)} for {key_of(answer.crime)}, on {answer.on.isoformat()}"
+        f"{answer.name(answer.requesting)} asks {answer.name(answer.requested)} for "
+        f"{answer.name(answer.modality)} in a case of {answer.name(answer.crime)}, "
+        f"on {answer.on.isoformat()}"
     )
 
 
+def _standing(answer: BasisAnswer, standing: Standing) -> str:
+    since = f" since {standing.since.isoformat()}" if standing.since else ""
+    if standing.status == NOT_YET_IN_FORCE and standing.since:
+        since = f" (in force from {standing.since.isoformat()})"
+    return f"{answer.name(standing.state)} {standing.status}{since}"
+
+
+def _line(answer: BasisAnswer, basis: Basis) -> str:
+    """One line: the verdict, the short name, the articles, both states' standing and date."""
+    with_protocol = [s for s in basis.standings if s.instrument == basis.instrument]
+    standings = "; ".join(_standing(answer, s) for s in with_protocol or basis.standings)
+    route = f" (through {basis.protocol.rsplit('/', 1)[-1]})" if basis.protocol else ""
+    return f"{basis.name}{route}, {_articles(basis)}: {standings}"
+
+
 def render_table(answer: BasisAnswer, citation: str | None = None) -> str:
-    """Plain text for a terminal: one block per candidate, bases first."""
+    """Plain text for a terminal: one line per instrument, best first, then the reasons."""
     lines = [_head(answer), ""]
     if not answer.candidates:
         lines.append("no instrument in the graph covers this crime and provides this modality")
     for basis in answer.candidates:
-        via = f" with {key_of(basis.protocol)}" if basis.protocol else ""
-        lines.append(
-            f"{VERDICT_TEXT[basis.verdict]:<9} {key_of(basis.instrument)}{via}, "
-            f"{_articles(basis)}  ({basis.title})"
-        )
-        for reason in basis.reasons:
-            lines.append(f"          because {reason}")
-        for ref in basis.reservations:
-            lines.append(
-                f"          reservation of {key_of(ref.state)}: {ref.effect_label}"
-                f" ({ref.why}; {ref.source or 'no source'})"
-            )
-        for step in basis.why:
-            lines.append(f"          why: {step}")
-        lines.append("")
+        lines.append(f"{VERDICT_TEXT[basis.verdict]:<12} {_line(answer, basis)}")
+    for basis in answer.candidates:
+        lines += ["", f"{basis.name}: {VERDICT_TEXT[basis.verdict].lower()} ({basis.title})"]
+        lines += [f"  if {c.text}" for c in basis.conditions]
+        lines += [f"  because {reason}" for reason in basis.reasons]
+        lines += [
+            f"  reservation of {answer.name(ref.state)}: {ref.effect_label} ({ref.why}; "
+            f"{ref.source or 'no source'})"
+            for ref in basis.reservations
+        ]
+        lines += [f"  why: {step}" for step in basis.why]
+    if answer.not_known:
+        lines += ["", "Not known to the graph: " + "; ".join(answer.not_known) + "."]
     if citation:
-        lines.append(f"Source: {citation}")
+        lines += ["", f"Source: {citation}"]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def render_md(answer: BasisAnswer, citation: str | None = None) -> str:
-    """Markdown: a summary table, then the reasons and the why chain of each candidate."""
+    """Markdown: one table row per instrument, then the conditions, reasons and why chain."""
     lines = [f"**{_md(_head(answer))}**", ""]
-    lines += ["| verdict | instrument | articles | coverage |", "|---|---|---|---|"]
+    lines += ["| verdict | instrument | articles | standing |", "|---|---|---|---|"]
     for b in answer.candidates:
+        with_protocol = [s for s in b.standings if s.instrument == b.instrument]
+        standings = "; ".join(_standing(answer, s) for s in with_protocol or b.standings)
         lines.append(
-            f"| {VERDICT_TEXT[b.verdict]} | {_md(b.title)} | {_md(_articles(b))} | {b.rule} |"
+            f"| {VERDICT_TEXT[b.verdict]} | {_md(b.name)} | {_md(_articles(b))} | "
+            f"{_md(standings)} |"
         )
     for b in answer.candidates:
-        lines += ["", f"### {_md(b.title)}: {VERDICT_TEXT[b.verdict]}", ""]
+        lines += ["", f"### {_md(b.name)}: {VERDICT_TEXT[b.verdict].lower()}", ""]
+        lines += [f"- if {_md(c.text)}" for c in b.conditions]
         lines += [f"- because {_md(r)}" for r in b.reasons]
         lines += [
-            f"- reservation of {key_of(r.state)}: {_md(r.effect_label)} ({_md(r.why)})"
+            f"- reservation of {_md(answer.name(r.state))}: {_md(r.effect_label)} ({_md(r.why)})"
             for r in b.reservations
         ]
         lines += [f"- {_md(step)}" for step in b.why]
+    if answer.not_known:
+        lines += ["", "*Not known to the graph: " + _md("; ".join(answer.not_known)) + ".*"]
     if citation:
         lines += ["", f"*Source: {_md(citation)}*"]
     return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ two English labels (which SKOS forbids for ``prefLabel``), the first the store g
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -83,3 +84,28 @@ def labels(store: ox.Store, prefix: str) -> dict[str, str]:
             if chosen is not None:
                 found[iri] = chosen
     return found
+
+
+_ARTICLE = re.compile(r"\s*\((?:the|la|le|les|l')\)$", re.IGNORECASE)
+
+
+def short_name(store: ox.Store, iri: str) -> str:
+    """The name to use in a sentence: the shortest English alternative label when it is
+    shorter than the label (``UNTOC``), else the label without a UNTERM article in brackets
+    (``Russian Federation``, not ``Russian Federation (the)``).
+
+    >>> store = ox.Store()
+    >>> node = ox.NamedNode("https://w3id.org/lexgraph/id/state/PHL")
+    >>> name = ox.Literal("Philippines (the)", language="en")
+    >>> store.add(ox.Quad(node, ox.NamedNode(Skos.prefLabel), name))
+    >>> short_name(store, node.value)
+    'Philippines'
+    """
+    full = _ARTICLE.sub("", label(store, iri))
+    alternatives = [
+        literal.value
+        for _, literal in _literals(store, ox.NamedNode(iri), Skos.altLabel)
+        if literal.language in ("en", None, "")
+    ]
+    shortest = min(alternatives, key=lambda a: (len(a), a), default=None)
+    return shortest if shortest is not None and len(shortest) < len(full) else full

@@ -1,0 +1,337 @@
+"""Deciding one candidate: standings, how its articles provide the modality, scope, reservations.
+
+The rules are those of :mod:`lexgraph.finder.basis`; ``docs/legal-model.md`` explains them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from lexgraph.core.namespaces import instance
+from lexgraph.core.terms import Lex
+from lexgraph.finder.answer import BASIS, CONDITIONAL, FRAMEWORK, NO_BASIS, UNKNOWN, Basis
+from lexgraph.finder.context import Context
+from lexgraph.finder.coverage import RULE_TEXT, Article, Candidate
+from lexgraph.finder.model import FRAMEWORK as FRAMEWORK_KINDS
+from lexgraph.finder.model import (
+    GIVES_BASIS,
+    KIND_CONDITION,
+    Condition,
+    ProvisionKind,
+    Scope,
+    provision_kinds,
+    scopes,
+)
+from lexgraph.finder.reservations import (
+    ReservationRef,
+    assess,
+    in_paragraph,
+)
+from lexgraph.finder.standing import (
+    BOUND,
+    UNKNOWN_STANDING,
+    Act,
+    Standing,
+)
+from lexgraph.store.labels import label, last_segment, short_name
+from lexgraph.store.walk import value
+
+
+def exists_on(store: ox.Store, candidate: Candidate, day: dt.date) -> bool:
+    """Whether the candidate's instruments existed on ``day``: adopted (or, where no adoption
+    date is recorded, opened for signature) on or before it."""
+    required = [candidate.instrument] + ([candidate.protocol] if candidate.protocol else [])
+    for instrument in required:
+        for prop in (Lex.adoptionDate, Lex.openedForSignatureDate):
+            found = value(store, instrument, prop)
+            if isinstance(found, dt.date):
+                if found > day:
+                    return False
+                break
+    return True
+
+
+@dataclass
+class _Decision:
+    """What the checks of one candidate found, before the verdict is drawn."""
+
+    reasons: list[str] = field(default_factory=list)
+    unknowns: list[str] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def decide(context: Context, candidate: Candidate, a: str, b: str) -> Basis:
+    """Decide whether ``candidate`` gives ``a`` a basis to ask ``b``, and say why."""
+    store = context.store
+    found = _Decision()
+    required = [candidate.instrument] + ([candidate.protocol] if candidate.protocol else [])
+    standings = _standings(context, required, (a, b), found)
+    provisions = {art.provision for art in candidate.articles}
+    extradition = any(last_segment(art.provides) == "extradition" for art in candidate.articles)
+    refs = [
+        ref
+        for state in (a, b)
+        for ref in assess(
+            store,
+            context.parties[state].reservations,
+            state,
+            set(required),
+            provisions,
+            extradition,
+            requested=state == b,
+        )
+    ]
+    kinds, articles, excluded = _kinds(context, candidate, refs, found)
+    found.conditions += _scope_conditions(context, candidate)
+    found.conditions += _kind_conditions(context, candidate, kinds, refs, a, b)
+    found.conditions += [
+        Condition("reservation", ref.why) for ref in refs if ref.blocks and ref.conditions
+    ]
+    if kinds and kinds[0].kind in FRAMEWORK_KINDS:
+        verdict = NO_BASIS if found.reasons else FRAMEWORK
+    elif found.reasons:
+        verdict = NO_BASIS
+    elif found.unknowns:
+        verdict = UNKNOWN
+    else:
+        verdict = CONDITIONAL if found.conditions else BASIS
+    return Basis(
+        instrument=candidate.instrument,
+        title=label(store, candidate.instrument),
+        rule=candidate.rule,
+        via=candidate.via,
+        protocol=candidate.protocol,
+        name=short_name(store, candidate.instrument),
+        articles=articles,
+        excluded_articles=excluded,
+        kinds=kinds,
+        standings=tuple(standings),
+        reservations=tuple(refs),
+        conditions=tuple(dict.fromkeys(found.conditions)),
+        verdict=verdict,
+        reasons=tuple(found.notes + found.reasons + found.unknowns),
+        why=_why(context, candidate, standings, kinds),
+    )
+
+
+def _standings(
+    context: Context, required: Sequence[str], states: Sequence[str], found: _Decision
+) -> list[Standing]:
+    """Both states' standings towards each required instrument; what fails goes to ``found``."""
+    store, on = context.store, context.on
+    not_in_force = set()
+    for instrument in required:
+        in_force = context.entry_into_force(instrument)
+        if in_force is None:
+            found.unknowns.append(
+                f"the entry into force of {short_name(store, instrument)} is not recorded"
+            )
+        elif in_force > on:
+            not_in_force.add(instrument)
+            found.reasons.append(
+                f"{short_name(store, instrument)} is not in force: it enters into force on "
+                f"{in_force.isoformat()}"
+            )
+    standings = []
+    for state in states:
+        for instrument in required:
+            standing_ = context.standing(state, instrument)
+            standings.append(standing_)
+            who = f"{short_name(store, state)} and {short_name(store, instrument)}"
+            if standing_.status == UNKNOWN_STANDING:
+                found.unknowns.append(f"{who}: {standing_.note}")
+            elif standing_.status != BOUND and instrument not in not_in_force:
+                found.reasons.append(f"{who}: {standing_.status} ({standing_.note})")
+    return standings
+
+
+def _kinds(
+    context: Context, candidate: Candidate, refs: Sequence[ReservationRef], found: _Decision
+) -> tuple[tuple[ProvisionKind, ...], tuple[Article, ...], tuple[Article, ...]]:
+    """How the candidate's articles provide the modality, less what firm reservations take away;
+    with the articles left and those a reservation excludes whole."""
+    store = context.store
+    firm = [r for r in refs if r.blocks and not r.conditions]
+    whole = {
+        p
+        for r in firm
+        if r.effect == "excludes-provision" and not r.paragraphs
+        for p in r.provisions
+    }
+    articles = tuple(art for art in candidate.articles if art.provision not in whole)
+    excluded = tuple(art for art in candidate.articles if art.provision in whole)
+    recorded: list[ProvisionKind] = []
+    for art in candidate.articles:
+        recorded += provision_kinds(store, art.provision, context.modality)
+    if not recorded:
+        where = ", ".join(_article_text(art) for art in candidate.articles)
+        found.unknowns.append(
+            f"how {short_name(store, candidate.instrument)} {where} provides the modality is not "
+            "recorded"
+        )
+        if not articles:
+            found.reasons.append("a reservation excludes every article that provides the modality")
+        return (), articles, excluded
+    kept = []
+    for kind in recorded:
+        if kind.provision in whole:
+            continue
+        if any(
+            r.effect == "excludes-provision"
+            and kind.provision in r.provisions
+            and in_paragraph(kind.paragraph, r.paragraphs)
+            for r in firm
+        ):
+            continue
+        if kind.kind == "optional-basis" and any(
+            r.effect == "no-treaty-basis-for-extradition" for r in firm
+        ):
+            continue
+        kept.append(kind)
+    if not kept:
+        found.reasons.append("the reservations take away every provision that gives the modality")
+    elif kept[0].kind in FRAMEWORK_KINDS:
+        where = ", ".join(_kind_text(k) for k in kept)
+        found.notes.append(
+            f"framework only: {short_name(store, candidate.instrument)} {where} only commits the "
+            "parties to consider or conclude agreements; a separate agreement is needed"
+        )
+    return tuple(kept), articles, excluded
+
+
+def _scope_conditions(context: Context, candidate: Candidate) -> list[Condition]:
+    """The facts of the case on which the instrument's reach of the crime depends."""
+    store = context.store
+    found: list[Condition] = []
+    for scope in scopes(store, candidate.instrument, context.modality):
+        if candidate.rule == "scope" and scope.node != candidate.via:
+            continue
+        if candidate.rule != "scope" and scope.kind != "own-offences":
+            continue
+        found += _scope_facts(store, scope)
+    return found
+
+
+def _scope_facts(store: ox.Store, scope: Scope) -> list[Condition]:
+    where = ", ".join(_number(store, p) for p in scope.defined_by)
+    cite = f" ({short_name(store, scope.instrument)} {where})" if where else ""
+    facts = []
+    if scope.kind == "penalty-threshold" and scope.months:
+        years = scope.months / 12
+        span = (
+            f"{years:g} year{'s' if years != 1 else ''}"
+            if scope.months % 12 == 0
+            else (f"{scope.months} months")
+        )
+        facts.append(
+            Condition("penalty-threshold", f"the offence is punishable by at least {span}{cite}")
+        )
+    facts += [
+        Condition(c.key, f"{c.text}{cite}")
+        for c in scope.conditions
+        if c.key != "penalty-threshold"
+    ]
+    return facts
+
+
+def _kind_conditions(
+    context: Context,
+    candidate: Candidate,
+    kinds: Sequence[ProvisionKind],
+    refs: Sequence[ReservationRef],
+    a: str,
+    b: str,
+) -> list[Condition]:
+    """The facts on which the strongest kind left gives a basis (none for a legal basis)."""
+    if not kinds or kinds[0].kind in GIVES_BASIS or kinds[0].kind in FRAMEWORK_KINDS:
+        return []
+    store = context.store
+    instrument = short_name(store, candidate.instrument)
+    accepted = any(
+        r.effect == "treaty-basis-for-extradition" and r.state == b and not r.conditions
+        for r in refs
+    )
+    routes = []
+    for kind in kinds:
+        if kind.kind == "optional-basis" and not accepted:
+            routes.append(
+                f"{short_name(store, b)} takes {instrument} as the legal basis, as it may "
+                f"({_kind_text(kind)})"
+            )
+        elif kind.kind == "optional-basis":
+            return []
+        elif kind.kind == "deemed-included":
+            routes.append(
+                f"an extradition treaty binds {short_name(store, a)} and {short_name(store, b)}, "
+                f"in which the offences are deemed included ({_kind_text(kind)}; bilateral "
+                "treaties are not recorded in the graph)"
+            )
+    extra = [c for kind in kinds for c in kind.conditions]
+    key = KIND_CONDITION.get(kinds[0].kind, kinds[0].kind)
+    return ([Condition(key, ", or ".join(dict.fromkeys(routes)))] if routes else []) + extra
+
+
+def _article_text(art: Article) -> str:
+    return f"art. {art.number}" if art.number else last_segment(art.provision)
+
+
+def _number(store: ox.Store, provision: str) -> str:
+    number = value(store, provision, Lex.articleNumber)
+    return f"art. {number}" if number is not None else last_segment(provision)
+
+
+def _kind_text(kind: ProvisionKind) -> str:
+    number = kind.provision.rsplit("/article/", 1)[-1]
+    return f"art. {number}" + (f"({kind.paragraph})" if kind.paragraph else "")
+
+
+def _best_act(found: Standing, consenting: frozenset[str]) -> Act | None:
+    """The act to cite for a standing: a dated consent from a primary source first."""
+    consents = [a for a in found.acts if a.kind in consenting]
+    ranked = sorted(
+        consents or list(found.acts),
+        key=lambda a: (a.date is None, a.secondary, a.date or dt.date.max, a.source),
+    )
+    return ranked[0] if ranked else None
+
+
+def _why(
+    context: Context,
+    candidate: Candidate,
+    standings: Sequence[Standing],
+    kinds: Sequence[ProvisionKind],
+) -> tuple[str, ...]:
+    store = context.store
+    lines = []
+    for found in standings:
+        act = _best_act(found, context.consenting)
+        said = act.line() if act else found.note
+        lines.append(
+            f"{short_name(store, found.state)} -> {said} -> "
+            f"{short_name(store, found.instrument)}: {found.status}"
+        )
+    for kind in kinds:
+        what = label(store, instance("provision-kind", kind.kind))
+        lines.append(
+            f"{short_name(store, candidate.instrument)} {_kind_text(kind)} -> "
+            f"{label(store, kind.modality)}: {what}"
+        )
+    if not kinds:
+        for art in candidate.articles:
+            lines.append(
+                f"{short_name(store, candidate.instrument)} {_article_text(art)} -> "
+                f"{label(store, art.provides)}"
+            )
+    rule = RULE_TEXT[candidate.rule].format(
+        instrument=short_name(store, candidate.instrument),
+        via=label(store, candidate.via),
+        crime=label(store, context.crime),
+        protocol=short_name(store, candidate.protocol) if candidate.protocol else "",
+    )
+    lines.append(f"reaches the crime ({candidate.rule}): {rule}")
+    return tuple(lines)

@@ -1,0 +1,175 @@
+"""What the text of an instrument gives: how each article provides a modality, which offences
+its cooperation reaches, and on which facts of a case that depends.
+
+The graph states these as ``lex:ModalityProvision`` and ``lex:CooperationScope`` nodes, each
+read from the article it cites (``docs/legal-model.md`` explains the rules to a lawyer). This
+module reads them; :mod:`lexgraph.finder.coverage` and :mod:`lexgraph.finder.basis` apply them.
+
+A provision's kinds, strongest first:
+
+- ``legal-basis``: the article itself is the basis for requests (UNTOC art. 18, ETS 30 art. 1);
+- ``obligation``: the parties must cooperate, without a procedure of requests (UNTOC 27(1));
+- ``optional-basis``: the requested state *may* take the instrument as the basis where its law
+  requires a treaty (UNTOC 16(4)): a basis only if it does;
+- ``deemed-included``: the offences are deemed included in existing extradition treaties
+  (UNTOC 16(3)): a basis only through such a treaty;
+- ``framework-only`` and ``hortatory``: the parties only undertake to consider agreements, or
+  say cooperation is desirable (UNTOC art. 17): a separate agreement is needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from lexgraph.core.terms import Dcterms, Lex, Skos
+from lexgraph.store.labels import label, last_segment
+from lexgraph.store.walk import closure, objects, subjects, value
+
+#: Provision kinds, strongest first.
+KINDS = (
+    "legal-basis",
+    "obligation",
+    "optional-basis",
+    "deemed-included",
+    "framework-only",
+    "hortatory",
+)
+#: Kinds under which an article is itself a basis, given both states are bound.
+GIVES_BASIS = frozenset({"legal-basis", "obligation"})
+#: Kinds that give no basis until the parties conclude or use another agreement.
+FRAMEWORK = frozenset({"framework-only", "hortatory"})
+#: The condition each conditional kind carries by its nature.
+KIND_CONDITION = {
+    "optional-basis": "requested-state-requires-treaty",
+    "deemed-included": "extradition-treaty-in-force",
+}
+#: Scope kinds that reach offences beyond those the instrument establishes.
+GENERAL_SCOPES = frozenset({"penalty-threshold", "any-offence", "electronic-evidence"})
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A fact of the case on which an answer depends: its key and its words."""
+
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ProvisionKind:
+    """How one article (or one paragraph of it) provides the modality, and where that is read."""
+
+    provision: str
+    modality: str
+    kind: str
+    paragraph: str | None
+    conditions: tuple[Condition, ...]
+    note: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which offences an instrument's cooperation reaches, for one modality or all of them."""
+
+    node: str
+    instrument: str
+    kind: str
+    modality: str | None
+    months: int | None
+    conditions: tuple[Condition, ...]
+    defined_by: tuple[str, ...]
+    note: str | None
+    source: str | None
+
+
+def conditions_of(store: ox.Store, node: ox.NamedNode) -> tuple[Condition, ...]:
+    found = {c.value for c in objects(store, node, Lex.condition)}
+    return tuple(Condition(last_segment(c), label(store, c)) for c in sorted(found))
+
+
+def _text(store: ox.Store, iri: str, prop: str) -> str | None:
+    found = value(store, iri, prop)
+    return None if found is None else str(found)
+
+
+def _first_source(store: ox.Store, node: ox.NamedNode) -> str | None:
+    sources = sorted(n.value for n in objects(store, node, Dcterms.source))
+    return sources[0] if sources else None
+
+
+def provision_kinds(store: ox.Store, provision: str, modality: str) -> tuple[ProvisionKind, ...]:
+    """How ``provision`` provides ``modality`` (or a narrower modality it provides), by kind,
+    strongest first; empty when the graph does not say."""
+    wanted = {modality} | {
+        m.value for m in closure(store, ox.NamedNode(modality), Skos.broader, inverse=True)
+    }
+    found = []
+    for node in subjects(store, Lex.provision, ox.NamedNode(provision)):
+        provided = [m.value for m in objects(store, node, Lex.modality)]
+        kinds = [last_segment(k.value) for k in objects(store, node, Lex.provisionKind)]
+        if not kinds or not any(m in wanted for m in provided):
+            continue
+        paragraph = _text(store, node.value, Lex.paragraph)
+        found.append(
+            ProvisionKind(
+                provision=provision,
+                modality=provided[0],
+                kind=kinds[0],
+                paragraph=paragraph,
+                conditions=conditions_of(store, node),
+                note=_text(store, node.value, Skos.note),
+                source=_first_source(store, node),
+            )
+        )
+    return tuple(sorted(found, key=lambda k: (_rank(k.kind), k.paragraph or "")))
+
+
+def _rank(kind: str) -> int:
+    return KINDS.index(kind) if kind in KINDS else len(KINDS)
+
+
+def scopes(store: ox.Store, instrument: str, modality: str | None = None) -> tuple[Scope, ...]:
+    """The cooperation scopes of ``instrument`` that hold for ``modality`` (every scope when
+    None): those for all its modalities, and those for the modality or a broader one."""
+    holds = None
+    if modality is not None:
+        node = ox.NamedNode(modality)
+        holds = {modality} | {m.value for m in closure(store, node, Skos.broader, inverse=False)}
+    found = []
+    for node in subjects(store, Lex.scopeOf, ox.NamedNode(instrument)):
+        only = _text(store, node.value, Lex.modality)
+        if holds is not None and only is not None and only not in holds:
+            continue
+        kinds = [last_segment(k.value) for k in objects(store, node, Lex.scopeKind)]
+        months = value(store, node.value, Lex.minimumPenaltyMonths)
+        found.append(
+            Scope(
+                node=node.value,
+                instrument=instrument,
+                kind=kinds[0] if kinds else "unknown",
+                modality=only,
+                months=months if isinstance(months, int) else None,
+                conditions=conditions_of(store, node),
+                defined_by=tuple(sorted(p.value for p in objects(store, node, Lex.definedBy))),
+                note=_text(store, node.value, Skos.note),
+                source=_first_source(store, node),
+            )
+        )
+    return tuple(sorted(found, key=lambda s: s.node))
+
+
+def general_instruments(store: ox.Store) -> list[str]:
+    """The instruments with a scope that reaches offences they do not establish themselves."""
+    found = set()
+    for quad in store.quads_for_pattern(None, ox.NamedNode(Lex.scopeKind), None):
+        kind, node = quad.object, quad.subject
+        if not isinstance(kind, ox.NamedNode) or not isinstance(node, ox.NamedNode):
+            continue
+        if last_segment(kind.value) in GENERAL_SCOPES:
+            instrument = value(store, node.value, Lex.scopeOf)
+            if instrument is not None:
+                found.add(str(instrument))
+    return sorted(found)
