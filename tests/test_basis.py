@@ -439,3 +439,33 @@ def test_the_index_walk_reads_what_the_participation_view_states(
         walked = records_from_rows(store, state_rows(store, state))
         stated = records_from_rows(store, sparql_rows(store, state))
         assert walked == stated, state
+
+
+def test_scope_view_and_coverage_rule_agree_everywhere(graph: tuple[Layout, ox.Store]) -> None:
+    """scope-candidates.rq and finder.coverage agree, both directions, for every instrument
+    and modality: which reach only their own offences, and which reach beyond them."""
+    from lexgraph.core.terms import Lex
+    from lexgraph.finder.coverage import own_offences_only
+    from lexgraph.finder.model import GENERAL_SCOPES, scopes
+    from lexgraph.store.library import read_query
+    from lexgraph.store.query import execute
+    from lexgraph.store.walk import instances
+
+    _, store = graph
+    python = set()
+    for instrument in instances(store, Lex.Instrument):
+        for modality in instances(store, Lex.CooperationModality):
+            if own_offences_only(store, instrument.value, modality.value):
+                python.add((instrument.value, modality.value, "own-offences-only", None))
+            python |= {
+                (instrument.value, modality.value, "wider", s.node)
+                for s in scopes(store, instrument.value, modality.value)
+                if s.kind in GENERAL_SCOPES
+            }
+    view = read_query(ROOT / "queries" / "views" / "scope-candidates.rq")
+    sparql = {
+        (r["instrument"], r["modality"], r["reach"], r["scope"] if r["reach"] == "wider" else None)
+        for r in execute(store, view.text).values()
+    }
+    assert python - sparql == set()
+    assert sparql - python == set()
