@@ -23,8 +23,9 @@ import pyoxigraph as ox
 
 from lexgraph.core.atomic import replace_directory
 from lexgraph.core.errors import InputError
-from lexgraph.core.namespaces import ID, PREFIXES
+from lexgraph.core.namespaces import ID
 from lexgraph.core.paths import Layout
+from lexgraph.core.terms import Lex, Rdf
 from lexgraph.core.version import __version__
 from lexgraph.render.site.assets import hoist
 from lexgraph.render.site.data import SiteData, gather
@@ -60,14 +61,13 @@ def write_graph(subgraph: Subgraph, path: Path, title: str, citation: str) -> No
 
 def _state_store(store: ox.Store) -> tuple[dict[str, list[ox.Quad]], int]:
     """Take every participation record out of ``store``; return the quads by participant."""
-    rdf_type = ox.NamedNode(PREFIXES["rdf"] + "type")
-    participant = ox.NamedNode(PREFIXES["lex"] + "participant")
+    participant = ox.NamedNode(Lex.participant)
     by_state: dict[str, list[ox.Quad]] = defaultdict(list)
     taken = 0
     subjects = [
         q.subject
         for q in store.quads_for_pattern(
-            None, rdf_type, ox.NamedNode(PREFIXES["lex"] + "Participation")
+            None, ox.NamedNode(Rdf.type), ox.NamedNode(Lex.Participation)
         )
     ]
     for subject in subjects:
