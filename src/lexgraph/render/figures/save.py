@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lexgraph.core.errors import InputError
+from lexgraph.render.output import write_output
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -46,31 +47,27 @@ def _metadata(fmt: str) -> dict[str, str | None]:
     return {}
 
 
-def save_figure(fig: Figure, path: Path) -> Path:
-    """Write ``fig`` as SVG, PNG or PDF (by the suffix), byte-identical for the same figure.
+def figure_bytes(fig: Figure, fmt: str) -> bytes:
+    """``fig`` as a file of the format ``fmt`` (one of :data:`FIGURE_FORMATS`), the same bytes
+    for the same figure.
 
     The page is cropped to what is drawn, so the estimates that size a figure from its
     labels leave no empty margins.
     """
-
-    fmt = figure_format(path)
+    out = io.BytesIO()
     with _deterministic():
-        try:
-            fig.savefig(
-                path, format=fmt, metadata=_metadata(fmt), bbox_inches="tight", pad_inches=0.1
-            )
-        except OSError as exc:
-            raise InputError(f"{path}: cannot write: {exc.strerror}") from None
+        fig.savefig(out, format=fmt, metadata=_metadata(fmt), bbox_inches="tight", pad_inches=0.1)
+    return out.getvalue()
+
+
+def save_figure(fig: Figure, path: Path) -> Path:
+    """Write ``fig`` as SVG, PNG or PDF (by the suffix), byte-identical for the same figure,
+    atomically: a failure leaves the old file or the new one, never a part."""
+    write_output({path: figure_bytes(fig, figure_format(path))})
     return path
 
 
 def figure_svg(fig: Figure) -> str:
     """The figure as an ``<svg>`` element to put inline in an HTML page."""
-
-    out = io.StringIO()
-    with _deterministic():
-        fig.savefig(
-            out, format="svg", metadata=_metadata("svg"), bbox_inches="tight", pad_inches=0.1
-        )
-    text = out.getvalue()
+    text = figure_bytes(fig, "svg").decode("utf-8")
     return text[text.index("<svg") :]
