@@ -25,6 +25,19 @@ class InputError(LexgraphError):
     """A file, parameter or value given by the user that cannot be used."""
 
 
+class WriteError(InputError):
+    """A file that could not be written, and why (a read-only or full disk, a file where a
+    directory should be).
+
+    >>> str(WriteError("out/a.ttl", "Permission denied"))
+    'cannot write out/a.ttl: Permission denied'
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path, self.reason = str(path), reason
+        super().__init__(f"cannot write {path}: {reason}")
+
+
 class BuildError(LexgraphError):
     """A build that could not finish; the previous outputs are untouched."""
 

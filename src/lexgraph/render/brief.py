@@ -29,7 +29,9 @@ from lexgraph.core.escape import markdown as md_escape
 from lexgraph.core.namespaces import key_of
 from lexgraph.core.paths import Layout
 from lexgraph.core.version import __version__
-from lexgraph.render.figures import figure_svg, matrix_figure, save_figure
+from lexgraph.render.figures import figure_svg, matrix_figure
+from lexgraph.render.figures.save import figure_bytes
+from lexgraph.render.output import write_output
 from lexgraph.render.table import render_html, render_md
 from lexgraph.views.context import Context, Table, data_date, region_states
 from lexgraph.views.instruments import Coverage, coverage, instruments_table, modalities
@@ -277,18 +279,18 @@ def write_brief(
     store: ox.Store | None = None,
     layout: Layout | None = None,
 ) -> list[Path]:
-    """Write a brief to ``out`` (.html, or .md with its figure beside it); return the files."""
+    """Write a brief to ``out`` (.html, or .md with its figure beside it); return the files.
+
+    The files are written atomically and together: a failure leaves the old ones or the new.
+    """
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in BRIEF_FORMATS:
         raise InputError(f"{out}: give a file ending in .html or .md")
     brief = make_brief(crime, region, store=store, layout=layout)
-    try:
-        if fmt == "html":
-            out.write_text(render_brief_html(brief), encoding="utf-8")
-            return [out]
-        figure = out.with_name(out.stem + ".matrix.svg")
-        save_figure(matrix_figure(brief.matrix), figure)
-        out.write_text(render_brief_md(brief, figure.name), encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{out}: cannot write: {exc.strerror}") from None
+    if fmt == "html":
+        write_output({out: render_brief_html(brief)})
+        return [out]
+    figure = out.with_name(out.stem + ".matrix.svg")
+    svg = figure_bytes(matrix_figure(brief.matrix), "svg")
+    write_output({figure: svg, out: render_brief_md(brief, figure.name)})
     return [out, figure]

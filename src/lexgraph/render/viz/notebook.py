@@ -10,10 +10,10 @@ run in an origin of their own, and source links may open in a new tab.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 from lexgraph.core.errors import LexgraphError
+from lexgraph.core.escape import html as _h
 from lexgraph.core.paths import Layout
 from lexgraph.core.version import __version__
 from lexgraph.render.viz.page import page
@@ -35,8 +35,8 @@ class NotebookView:
 
     def _repr_html_(self) -> str:
         return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
-            f'title="{html.escape(self.title, quote=True)}" sandbox="{SANDBOX}" '
+            f'<iframe srcdoc="{_h(self.html)}" '
+            f'title="{_h(self.title)}" sandbox="{SANDBOX}" '
             f'style="width: 100%; height: {self.height}px; border: 1px solid #ddd;"></iframe>'
         )
 

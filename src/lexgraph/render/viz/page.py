@@ -34,6 +34,7 @@ from pyvis.network import Network
 from pyvis.node import Node as PyvisNode
 
 from lexgraph.core.version import __version__
+from lexgraph.render.output import write_output
 from lexgraph.render.viz.layout import positions
 from lexgraph.views.subgraph import Subgraph, degree
 
@@ -321,10 +322,7 @@ def write_page(
     seed: int = 7,
     physics: bool = True,
 ) -> Path:
-    """Write :func:`page` of ``subgraph`` to ``path`` (UTF-8) and return the path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        page(subgraph, title=title, citation=citation, seed=seed, physics=physics),
-        encoding="utf-8",
-    )
+    """Write :func:`page` of ``subgraph`` to ``path`` (UTF-8, atomically: a failure leaves the
+    old file or the new one) and return the path."""
+    write_output({path: page(subgraph, title=title, citation=citation, seed=seed, physics=physics)})
     return path

@@ -1,0 +1,280 @@
+"""The site's pages: an entity's facts and relations, one section per query for each kind
+of entity (instrument, crime type, modality, state), and the index.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import quote
+
+from lexgraph.core.escape import html as _h
+from lexgraph.core.namespaces import ID
+from lexgraph.render.site.data import PAGE_KINDS, SiteData, link, query_note, short
+from lexgraph.render.site.frame import document, external, rel, section
+from lexgraph.views.parties import PARTICIPATION, PARTICIPATION_OF_STATE
+from lexgraph.views.subgraph import Node, Subgraph
+
+
+def _s(value: object) -> str:
+    return "" if value is None else _h(value.isoformat() if hasattr(value, "isoformat") else value)
+
+
+def _facts(data: SiteData, node: Node, subgraph: Subgraph, here: str) -> str:
+    items = [f"<dt>{_h(name)}</dt><dd>{_h(value)}</dd>" for name, value in node.facts]
+    items.append(f"<dt>IRI</dt><dd><code>{_h(node.iri)}</dd>".replace("</dd>", "</code></dd>"))
+    if node.source:
+        items.append(f"<dt>source</dt><dd>{external(node.source)}</dd>")
+    relations = []
+    for edge in subgraph.edges:
+        if edge.label == "has article" or node.iri not in (edge.source, edge.target):
+            continue
+        if edge.source == node.iri:
+            relations.append(f"<li>{_h(edge.label)} {link(data, edge.target, here)}</li>")
+        else:
+            relations.append(f"<li>{link(data, edge.source, here)} {_h(edge.label)} this</li>")
+    out = f'<dl class="facts">{"".join(items)}</dl>'
+    if relations:
+        out += "<h2>Relations</h2><ul>" + "".join(sorted(set(relations))) + "</ul>"
+    return out + (
+        '<p class="query">Facts and relations: the depth-1 selection of '
+        "<code>lexgraph.views.subgraph.select</code>, drawn below.</p>"
+    )
+
+
+def _records_section(data: SiteData, key: tuple[str, str], here: str) -> str:
+    kind, iri = key
+    found = data.records_by.get(key, [])
+    other = "state" if kind == "instrument" else "instrument"
+    rows = [
+        [
+            link(data, r.state if other == "state" else r.instrument, here),
+            _h(r.act.kind),
+            _s(r.act.date),
+            _s(r.act.in_force),
+            _h(r.act.as_at or ""),
+            ("secondary: " if r.act.secondary else "") + external(r.act.source),
+        ]
+        for r in sorted(found, key=lambda r: (r.act.date is None, str(r.act.date), r.act.record))
+    ]
+    question = PARTICIPATION if kind == "instrument" else PARTICIPATION_OF_STATE
+    note = query_note(data, here, question.name, {question.params[0].name: short(iri)})
+    headers = [other, "act", "date", "in force for it", "as at", "source"]
+    return section("Participation records", headers, rows, note)
+
+
+def _instrument(data: SiteData, node: Node, here: str) -> str:
+    iri = node.iri
+    protocols = [
+        [link(data, r["protocol"], here), _h("yes" if r["modality"] else "")]
+        for r in _unique(data.group("protocols-of-convention", "instrument", iri), "protocol")
+    ]
+    convention = [
+        [link(data, r["instrument"], here)]
+        for r in _unique(data.group("protocols-of-convention", "protocol", iri), "instrument")
+    ]
+    modal = [
+        [link(data, r["modality"], here), _h(r["article"]), _h(r["heading"] or "")]
+        for r in data.group("modalities-of-instrument", "instrument", iri)
+    ]
+    reservations = [
+        [link(data, r["state"], here), _h(r["article"] or ""), _h(r["effect"]),
+         _h(r["asAt"] or ""), external(str(r["source"]))]
+        for r in data.group("reservations-of-state", "instrument", iri)
+    ]  # fmt: skip
+    parts = [
+        section("Protocols supplementing it", ["protocol", "offences established under it"],
+                 protocols, query_note(data, here, "protocols-of-convention",
+                                        {"instrument": short(iri)})),
+        section("Cooperation articles", ["modality", "article", "heading"], modal,
+                 query_note(data, here, "modalities-of-instrument", {"instrument": short(iri)})),
+        _records_section(data, ("instrument", iri), here),
+        section("Reservations and declarations", ["state", "article", "effect", "as at",
+                 "source"], reservations, query_note(data, here, "reservations-of-state")),
+    ]  # fmt: skip
+    if convention:
+        note = query_note(data, here, "protocols-of-convention")
+        parts.insert(0, section("Convention it supplements", ["instrument"], convention, note))
+    return "".join(parts)
+
+
+def _unique(rows: list[dict[str, object]], column: str) -> list[dict[str, object]]:
+    seen: dict[object, dict[str, object]] = {}
+    for row in rows:
+        if row[column] not in seen or (
+            row.get("modality") and not seen[row[column]].get("modality")
+        ):
+            seen[row[column]] = row
+    return list(seen.values())
+
+
+def _articles(data: SiteData, node: Node, subgraph: Subgraph, here: str) -> str:
+    provides: dict[str, set[str]] = defaultdict(set)
+    for row in data.group("modalities-of-instrument", "instrument", node.iri):
+        provides[str(row["article"])].add(str(row["modality"]))
+    criminalises: dict[str, set[str]] = defaultdict(set)
+    for row in data.group("provisions-criminalising-crime", "instrument", node.iri):
+        criminalises[str(row["provision"])].add(str(row["criminalised"]))
+    articles = [
+        n for n in subgraph.nodes if n.kind == "provision" and n.iri.startswith(node.iri + "/")
+    ]
+    from lexgraph.core.turtle import natural_key
+
+    rows = []
+    for art in sorted(articles, key=lambda n: natural_key(n.iri)):
+        facts = dict(art.facts)
+        number = facts.get("article", short(art.iri))
+        rows.append([
+            _h(number),
+            _h(facts.get("heading", "")),
+            ", ".join(link(data, m, here) for m in sorted(provides.get(number, ()))),
+            ", ".join(link(data, c, here) for c in sorted(criminalises.get(art.iri, ()))),
+        ])  # fmt: skip
+    note = (
+        '<p class="query">Articles: the selection above; what they provide for and '
+        "criminalise: the two queries below.</p>"
+        + query_note(data, here, "modalities-of-instrument", {"instrument": short(node.iri)})
+        + query_note(data, here, "provisions-criminalising-crime")
+    )
+    return section("Articles", ["article", "heading", "provides for", "criminalises"], rows, note)
+
+
+def _crime(data: SiteData, node: Node, here: str) -> str:
+    iri, key = node.iri, short(node.iri)
+    hierarchy = data.rows["crime-type-hierarchy"]
+    broader = [r for r in hierarchy if r["crime"] == iri and r["broader"]]
+    narrower = [r for r in hierarchy if r["broader"] == iri]
+    tree = [[_h("broader"), link(data, r["broader"], here)] for r in broader]
+    tree += [[_h("narrower"), link(data, r["crime"], here)] for r in narrower]
+    covering = [
+        [link(data, r["instrument"], here), _h(r["via"]), link(data, r["covered"], here)]
+        for r in data.group("instruments-covering-crime", "crime", iri)
+    ]
+    criminal = [
+        [link(data, r["instrument"], here), _h(r["article"]), _h(r["heading"] or ""),
+         link(data, r["criminalised"], here)]
+        for r in data.group("provisions-criminalising-crime", "crime", iri)
+    ]  # fmt: skip
+    iccs = [
+        [_h(r["code"]), _h(r["label"]), _h(r["match"]), external(str(r["source"]))]
+        for r in data.group("iccs-codes-for-crime", "crime", iri)
+    ]
+    soft = [
+        [link(data, r["instrument"], here), _h(short(str(r["kind"])).rsplit("#", 1)[-1]),
+         link(data, r["refersTo"], here) if r["refersTo"] else ""]
+        for r in data.group("soft-law-for-crime", "crime", iri)
+    ]  # fmt: skip
+    p = {"crime": key}
+    return "".join([
+        section("Broader and narrower types", ["", "crime type"], tree,
+                 query_note(data, here, "crime-type-hierarchy")),
+        section("Instruments covering it", ["instrument", "how", "crime type covered"], covering,
+                 query_note(data, here, "instruments-covering-crime", p)),
+        section("Articles criminalising it", ["instrument", "article", "heading", "offence"],
+                 criminal, query_note(data, here, "provisions-criminalising-crime", p)),
+        section("ICCS codes", ["code", "label", "match", "source"], iccs,
+                 query_note(data, here, "iccs-codes-for-crime", p)),
+        section("Soft law", ["instrument", "kind", "refers to"], soft,
+                 query_note(data, here, "soft-law-for-crime", p)),
+    ])  # fmt: skip
+
+
+def _modality(data: SiteData, node: Node, here: str) -> str:
+    iri = node.iri
+    scheme = [r for r in data.rows["modality-scheme"] if r["modality"] == iri]
+    narrower = [r for r in data.rows["modality-scheme"] if r["broader"] == iri]
+    tree = [[_h("broader"), link(data, r["broader"], here)] for r in scheme if r["broader"]]
+    tree += [[_h("narrower"), link(data, r["modality"], here)] for r in narrower]
+    rows = [
+        [link(data, r["instrument"], here), _h(r["article"]), _h(r["heading"] or ""),
+         link(data, r["provided"], here)]
+        for r in data.group("instruments-providing-modality", "modality", iri)
+    ]  # fmt: skip
+    return "".join([
+        section("Broader and narrower modalities", ["", "modality"], tree,
+                 query_note(data, here, "modality-scheme")),
+        section("Articles providing it", ["instrument", "article", "heading", "as"], rows,
+                 query_note(data, here, "instruments-providing-modality",
+                             {"modality": short(iri)})),
+    ])  # fmt: skip
+
+
+def _state(data: SiteData, node: Node, here: str) -> str:
+    iri = node.iri
+    regions = sorted(
+        f"{data.regions.get(ID + 'region/' + str(r['region']), '')} ({r['region']})"
+        for r in data.group("states-in-region", "state", iri)
+    )
+    instruments = sorted({r.instrument for r in data.records_by.get(("state", iri), [])})
+    standing_rows = [
+        [link(data, i, here), _h(data.status.get((iri, i), "")), _h(data.as_at.get(i, ""))]
+        for i in instruments
+    ]
+    reservations = [
+        [link(data, r["instrument"], here), _h(r["article"] or ""), _h(r["effect"]),
+         _h(r["asAt"] or ""), external(str(r["source"]))]
+        for r in data.group("reservations-of-state", "state", iri)
+    ]  # fmt: skip
+    code = short(iri)
+    return "".join([
+        section("M49 regions", ["region"], [[_h(r)] for r in regions],
+                 query_note(data, here, "states-in-region")),
+        section("Standing as at each instrument's data", ["instrument", "standing", "as at"],
+                 standing_rows,
+                 '<p class="query">Decided by <code>lexgraph.finder.basis.standing</code> from the '
+                 "records below; 'unknown' is not 'not a party'.</p>"),
+        _records_section(data, ("state", iri), here),
+        section("Reservations and declarations", ["instrument", "article", "effect", "as at",
+                 "source"], reservations,
+                 query_note(data, here, "reservations-of-state", {"state": code})),
+    ])  # fmt: skip
+
+
+def entity_page(data: SiteData, node: Node, subgraph: Subgraph, here: str, citation: str) -> str:
+    """The page of an entity: its facts, a section per query, its neighbourhood graph."""
+    kind_name = {"instrument": "Instrument", "soft-law": "Soft-law instrument",
+                 "crime": "Crime type", "modality": "Cooperation modality",
+                 "state": "State"}.get(node.kind, node.kind)  # fmt: skip
+    body = [f"<p>{_h(kind_name)}</p><h1>{_h(node.label)}</h1>", _facts(data, node, subgraph, here)]
+    if node.kind in ("instrument", "soft-law"):
+        body += [_articles(data, node, subgraph, here), _instrument(data, node, here)]
+    elif node.kind == "crime":
+        body.append(_crime(data, node, here))
+    elif node.kind == "modality":
+        body.append(_modality(data, node, here))
+    else:
+        body.append(_state(data, node, here))
+    graph = quote(Path(here).stem + ".graph.html")
+    body.append(
+        f'<h2>Neighbourhood</h2><iframe class="graph" src="{graph}" '
+        f'title="Neighbourhood of {_h(node.label)}" loading="lazy"></iframe>'
+        f'<p class="query"><a href="{graph}">Open the graph on its own page</a>.</p>'
+    )
+    return document(node.label, here, "\n".join(body), citation)
+
+
+def index_page(data: SiteData, citation: str) -> str:
+    """The index: every entity by kind, and the queries the site carries."""
+    here = "index.html"
+    sections = []
+    for kind, title in PAGE_KINDS.items():
+        nodes = sorted(
+            (data.nodes[i] for i in data.paths if data.nodes[i].kind == kind),
+            key=lambda n: (n.label.casefold(), n.iri),
+        )
+        items = "".join(f"<li>{link(data, n.iri, here)}</li>" for n in nodes)
+        sections.append(f'<h2>{_h(title)} ({len(nodes)})</h2><ul class="columns">{items}</ul>')
+    queries = "".join(
+        f'<li><a href="{rel(f"queries/{name}.rq", here)}">{_h(name)}.rq</a>: {_h(q.summary)}</li>'
+        for name, q in sorted(data.used.items())
+    )
+    body = (
+        "<h1>lexgraph</h1><p>The international legal instruments against crime: instruments "
+        "and their articles, the crime types they cover, the cooperation modalities they "
+        "provide for and the states that take part in them, with a source on every fact. "
+        "Participation is shown as at the date of each source; a state without a record is "
+        "'unknown', never 'not a party'.</p>"
+        + "".join(sections)
+        + f"<h2>Queries</h2><ul>{queries}</ul>"
+    )
+    return document("lexgraph", here, body, citation)
