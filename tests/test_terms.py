@@ -53,3 +53,24 @@ def test_external_names_are_terms_of_their_vocabulary(name: str) -> None:
     for local, iri in _names(cls).items():
         assert iri == str(namespace) + local.rstrip("_"), local
         assert iri in NEWER or URIRef(iri) in namespace, f"{name}.{local} is not in {namespace}"
+
+
+def test_no_term_iri_is_built_from_a_string() -> None:
+    """Outside ``core/terms.py``, no code glues a prefix and a local name into a term IRI
+    (``PREFIXES["skos"] + "prefLabel"``, ``LEX + "covers"``): it names the term instead."""
+    import re
+    from pathlib import Path
+
+    glued = re.compile(
+        r"""PREFIXES\[["'][a-z-]+["']\]\s*\+\s*["'][A-Za-z]"""
+        r"""|\b(?:LEX|LEX_SH|SKOS|RDF|RDFS|OWL|XSD|DCTERMS|DCAT|VOID|PROV|SH|SDGO)\s*\+\s*["'][A-Za-z]"""
+    )
+    package = Path(terms.__file__).resolve().parents[1]
+    found = [
+        f"{path.relative_to(package)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "terms.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if glued.search(line)
+    ]
+    assert found == []
