@@ -9,7 +9,6 @@ variables of the SELECT projection, so a library question projects each of its p
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import itertools
 import re
 from collections.abc import Mapping
@@ -20,6 +19,7 @@ import pyoxigraph as ox
 
 from lexgraph.core.errors import InputError, NotBuilt
 from lexgraph.core.namespaces import ID, PREFIXES, instance
+from lexgraph.core.suggest import close_matches
 from lexgraph.core.terms import Lex, Rdfs, Skos, Xsd
 from lexgraph.store.library import LibraryQuery, Param, read_library, read_query
 
@@ -152,7 +152,7 @@ def resolve_keyed(store: ox.Store, kind: str, value: str) -> ox.NamedNode:
     if found:
         return ox.NamedNode(found)
     keys = _keys(store, kind)
-    close = difflib.get_close_matches(text.lower(), keys, n=3, cutoff=0.6)
+    close = close_matches(text.lower(), keys)
     hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(keys[:40])}"
     raise InputError(f"unknown {kind} {value!r}{hint}")
 
@@ -276,7 +276,7 @@ def find_question(questions_dir: Path, name: str) -> LibraryQuery:
     for question in library:
         if question.name == name:
             return question
-    close = difflib.get_close_matches(name, [q.name for q in library], n=3)
+    close = close_matches(name, [q.name for q in library])
     hint = f"; did you mean {', '.join(close)}?" if close else "; `lexgraph queries` lists them"
     raise InputError(f"no question named {name!r}{hint}")
 
