@@ -42,7 +42,8 @@ from lexgraph.finder.standing import (
     standing,
 )
 from lexgraph.store.labels import label, last_segment
-from lexgraph.store.query import open_store, resolve_keyed, resolve_state
+from lexgraph.store.names import resolve_state
+from lexgraph.store.query import open_store, resolve_keyed
 from lexgraph.store.walk import objects, subjects, value
 
 #: Verdicts of one candidate instrument.

@@ -22,6 +22,7 @@ from lexgraph.core.namespaces import ID, PREFIXES, instance
 from lexgraph.core.suggest import close_matches
 from lexgraph.core.terms import Lex, Rdfs, Skos, Xsd
 from lexgraph.store.library import LibraryQuery, Param, read_library, read_query
+from lexgraph.store.names import resolve_state
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 XSD = PREFIXES["xsd"]
@@ -115,31 +116,6 @@ def _by_label(store: ox.Store, kind: str, value: str) -> str | None:
             ):
                 return q.subject.value
     return None
-
-
-def resolve_state(store: ox.Store, value: str) -> ox.NamedNode:
-    """Resolve a state given by ISO alpha-3, alpha-2 or name to its IRI.
-
-    Participants that are not states (the European Union, ``EU``) resolve by key or name.
-    """
-    text = value.strip()
-    if re.fullmatch(r"[A-Za-z]{3}", text) and _exists(store, instance("state", text.upper())):
-        return ox.NamedNode(instance("state", text.upper()))
-    if re.fullmatch(r"[A-Za-z]{2}", text):
-        for q in store.quads_for_pattern(
-            None, ox.NamedNode(Lex.iso3166Alpha2), ox.Literal(text.upper())
-        ):
-            if isinstance(q.subject, ox.NamedNode):
-                return q.subject
-    organization = instance("organization", text.upper())
-    if re.fullmatch(r"[A-Za-z]{2,6}", text) and _exists(store, organization):
-        return ox.NamedNode(organization)  # a participant that is not a state, such as the EU
-    found = _by_label(store, "state", text) or _by_label(store, "organization", text)
-    if found:
-        return ox.NamedNode(found)
-    raise InputError(
-        f"unknown state {value!r}: give an ISO 3166-1 alpha-2 or alpha-3 code or a name"
-    )
 
 
 def resolve_keyed(store: ox.Store, kind: str, value: str) -> ox.NamedNode:
