@@ -204,7 +204,8 @@ def find_basis(
 ) -> BasisAnswer:
     """Find the instruments that give ``requesting`` a basis to ask ``requested`` for ``modality``.
 
-    States are ISO alpha-2 or alpha-3 codes or names; the crime and the modality are keys or
+    States are ISO alpha-2 or alpha-3 codes or names in any UN language, found as
+    :func:`lexgraph.store.names.resolve_state` says; the crime and the modality are keys or
     labels (a misspelt one gets a suggestion). ``on`` is a date (default: today).
     """
     store = default_store(store)
