@@ -68,10 +68,11 @@ ARTICLES = (
 COUNTRIES = (
     b"ISO3166-1-Alpha-3,ISO3166-1-Alpha-2,ISO3166-1-numeric,M49,UNTERM English Short,"
     b"UNTERM French Short,UNTERM English Formal,Region Code,Region Name,Sub-region Code,"
-    b"Sub-region Name,wikidata_id\n"
-    b"JPN,JP,392,392,Japan,Japon (le),Japan,142,Asia,30,Eastern Asia,Q17\n"
+    b"Sub-region Name,wikidata_id,official_name_fr,official_name_cn,CLDR display name\n"
+    b"JPN,JP,392,392,Japan,Japon (le),Japan,142,Asia,30,Eastern Asia,Q17,Japon,"
+    b"\xe6\x97\xa5\xe6\x9c\xac,Japan\n"
     b'FRA,FR,250,250,France,France (la),"the French Republic",150,Europe,155,Western Europe,'
-    b"https://www.wikidata.org/wiki/Q142\n"
+    b"https://www.wikidata.org/wiki/Q142,France,\xe6\xb3\x95\xe5\x9b\xbd,France\n"
 )
 UNTC_CSV = (
     b'Participant,Signature,"Ratification, Acceptance(A), Approval(AA), Accession(a), '

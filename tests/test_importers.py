@@ -86,6 +86,27 @@ def test_country_import_writes_states_and_regions(tmp_path: Path) -> None:
     assert "<region/m49-030>" in text and "wd:Q17" in text
 
 
+def test_country_import_adds_m49_and_cldr_names_once(tmp_path: Path) -> None:
+    """The M49 names and the CLDR display name become altLabels, none repeating a label."""
+    from lexgraph.importers.countries import import_countries
+
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "ISO3166-1-Alpha-3,ISO3166-1-Alpha-2,ISO3166-1-numeric,M49,UNTERM English Short,"
+        "UNTERM English Formal,UNTERM French Short,official_name_en,official_name_fr,"
+        "official_name_cn,CLDR display name,Region Code,Region Name,wikidata_id\n"
+        "RUS,RU,643,643,Russian Federation (the),the Russian Federation,"
+        "Fédération de Russie (la),Russian Federation,Fédération de Russie (la),俄罗斯联邦,Russia,"
+        "150,Europe,Q159\n",
+        encoding="utf-8",
+    )
+    _, states = import_countries(path, tmp_path / "out")
+    text = states.read_text(encoding="utf-8")
+    for label in ('"Russian Federation"@en', '"Russia"@en', '"俄罗斯联邦"@zh'):
+        assert f"skos:altLabel {label}" in text
+    assert text.count('"Fédération de Russie (la)"@fr') == 1
+
+
 def test_country_import_rejects_a_bad_code(tmp_path: Path) -> None:
     """A row whose alpha-3 code is not three capitals is named, and nothing is written."""
     from lexgraph.importers.countries import import_countries

@@ -8,6 +8,7 @@ import pytest
 from lexgraph.core.errors import InputError
 from lexgraph.core.paths import Layout
 from lexgraph.store.build import BuildResult
+from lexgraph.store.names import resolve_state
 from lexgraph.store.query import execute, find_question, substitutions
 
 
@@ -61,3 +62,91 @@ def test_misspelt_key_gets_a_suggestion(built: tuple[Layout, BuildResult]) -> No
     layout, _ = built
     with pytest.raises(InputError, match="did you mean extradition"):
         _run(layout, "instruments-providing-modality", {"modality": "extradtion"})
+
+
+STATE = "https://w3id.org/lexgraph/id/state/"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("United States", "USA"),
+        ("United Kingdom", "GBR"),
+        ("UK", "GBR"),
+        ("Russia", "RUS"),
+        ("Russian Federation", "RUS"),
+        ("Netherlands", "NLD"),
+        ("Iran", "IRN"),
+        ("Philippines", "PHL"),
+        ("Côte d'Ivoire", "CIV"),
+        ("Ivory Coast", "CIV"),
+        ("South Korea", "KOR"),
+        ("North Korea", "PRK"),
+        ("Türkiye", "TUR"),
+        ("Turkey", "TUR"),
+        ("Czechia", "CZE"),
+        ("Czech Republic", "CZE"),
+        ("Viet Nam", "VNM"),
+        ("Vietnam", "VNM"),
+    ],
+)
+def test_common_english_name_resolves(graph: tuple[Layout, ox.Store], name: str, code: str) -> None:
+    """A state's UN name or common English name resolves to its ISO alpha-3 code."""
+    assert resolve_state(graph[1], name).value == STATE + code
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Fédération de Russie", "RUS"),
+        ("Филиппины", "PHL"),
+        ("Países Bajos", "NLD"),
+        ("荷兰王国", "NLD"),
+        ("الاتحاد الروسي", "RUS"),
+    ],
+)
+def test_name_in_another_un_language_resolves(
+    graph: tuple[Layout, ox.Store], name: str, code: str
+) -> None:
+    """A state's name in French, Russian, Spanish, Chinese or Arabic resolves to it."""
+    assert resolve_state(graph[1], name).value == STATE + code
+
+
+@pytest.mark.parametrize(
+    "name", ["cote d'ivoire", "COTE D\u2019IVOIRE", "Côte-d\u2019Ivoire", "  côte   d'ivoire "]
+)
+def test_case_accent_and_punctuation_are_ignored(graph: tuple[Layout, ox.Store], name: str) -> None:
+    """Case, accents, apostrophes, hyphens and spacing do not matter in a state's name."""
+    assert resolve_state(graph[1], name).value == STATE + "CIV"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("the Philippines", "PHL"), ("Philippines (the)", "PHL"), ("les Pays-Bas", "NLD")],
+)
+def test_articles_of_unterm_names_are_ignored(
+    graph: tuple[Layout, ox.Store], name: str, code: str
+) -> None:
+    """A name matches with or without the article UNTERM writes before or after it."""
+    assert resolve_state(graph[1], name).value == STATE + code
+
+
+def test_misspelt_state_gets_suggestions(graph: tuple[Layout, ox.Store]) -> None:
+    """A misspelt state name is refused with the closest names and their codes."""
+    with pytest.raises(InputError, match=r"unknown state 'Rusia'; did you mean Russia \(RUS\)"):
+        resolve_state(graph[1], "Rusia")
+
+
+def test_name_of_two_states_is_ambiguous() -> None:
+    """A name that folds to the name of two states is refused naming both, never settled."""
+    store = ox.Store()
+    store.load(
+        input=(
+            "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+            f'<{STATE}XAA> skos:prefLabel "Congo"@en .\n'
+            f'<{STATE}XBB> skos:prefLabel "Congo (le)"@fr .\n'
+        ).encode(),
+        format=ox.RdfFormat.TURTLE,
+    )
+    with pytest.raises(InputError, match=r"'congo' is ambiguous: it names .*XAA.* and .*XBB"):
+        resolve_state(store, "congo")

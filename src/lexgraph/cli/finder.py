@@ -13,10 +13,18 @@ def _pair(func: F) -> F:
     """The --from, --to and --on options of the finder's commands."""
     func = click.option("--on", "on", metavar="YYYY-MM-DD", help="Date (default: today).")(func)
     func = click.option(
-        "--to", "requested", required=True, metavar="STATE", help="Requested state."
+        "--to",
+        "requested",
+        required=True,
+        metavar="STATE",
+        help="Requested state: ISO code or name.",
     )(func)
     return click.option(
-        "--from", "requesting", required=True, metavar="STATE", help="Requesting state."
+        "--from",
+        "requesting",
+        required=True,
+        metavar="STATE",
+        help="Requesting state: ISO code or name.",
     )(func)
 
 

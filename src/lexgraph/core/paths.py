@@ -66,12 +66,14 @@ class Layout:
 
     @property
     def participant_files(self) -> tuple[Path, ...]:
-        """The files that name participants: the imported states, the other participants and
-        the depositaries' own spellings (``skos:hiddenLabel``)."""
+        """The files that name participants: the imported states, the other participants, the
+        depositaries' own spellings (``skos:hiddenLabel``) and the common English names of
+        states that no imported label gives."""
         return (
             self.imported / "states.ttl",
             self.graph / "participants.ttl",
             self.graph / "participant-names.ttl",
+            self.graph / "state-names.ttl",
         )
 
     @property

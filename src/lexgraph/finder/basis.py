@@ -48,7 +48,8 @@ from lexgraph.finder.context import Context, default_store, parse_day
 from lexgraph.finder.coverage import RULES, candidates
 from lexgraph.finder.decide import decide, exists_on
 from lexgraph.store.labels import label, short_name
-from lexgraph.store.query import resolve_keyed, resolve_state
+from lexgraph.store.names import resolve_state
+from lexgraph.store.query import resolve_keyed
 from lexgraph.store.walk import objects
 
 # ---------------------------------------------------------------------------------------------
@@ -66,7 +67,8 @@ def find_basis(
 ) -> BasisAnswer:
     """Find the instruments that give ``requesting`` a basis to ask ``requested`` for ``modality``.
 
-    States are ISO alpha-2 or alpha-3 codes or names; the crime and the modality are keys or
+    States are ISO alpha-2 or alpha-3 codes or names in any UN language, found as
+    :func:`lexgraph.store.names.resolve_state` says; the crime and the modality are keys or
     labels (a misspelt one gets a suggestion). ``on`` is a date (default: today).
     """
     store = default_store(store)

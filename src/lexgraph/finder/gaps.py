@@ -26,7 +26,7 @@ from lexgraph.finder.basis import (
 from lexgraph.finder.coverage import candidates
 from lexgraph.finder.standing import BOUND, Standing
 from lexgraph.store.labels import label
-from lexgraph.store.query import resolve_state
+from lexgraph.store.names import resolve_state
 from lexgraph.store.walk import instances, value
 
 

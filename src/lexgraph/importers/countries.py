@@ -1,9 +1,17 @@
 """Import states and UN M49 regions from the datahub ``country-codes.csv``.
 
 Every row becomes a ``lex:State`` at ``id/state/<alpha-3>`` with its ISO 3166-1 codes, its
-M49 code, its UNTERM names in the six UN languages (short names as ``skos:prefLabel``, formal
-names as ``skos:altLabel``), its M49 region, sub-region and intermediate region, and its
-Wikidata item as ``owl:sameAs``. Regions become ``lex:Region`` concepts of ``scheme/m49``.
+M49 code, its names, its M49 region, sub-region and intermediate region, and its Wikidata item
+as ``owl:sameAs``. Regions become ``lex:Region`` concepts of ``scheme/m49``.
+
+The names, in the six UN languages: the UNTERM short name as ``skos:prefLabel``; as
+``skos:altLabel`` the UNTERM formal name and the official short name of the UN Statistics
+Division's M49 list (``official_name_*``, mostly the UNTERM short name without its article:
+"Russian Federation"). In English also the CLDR display name, the customary short name
+("Russia", "UK", "South Korea"), as ``skos:altLabel`` rather than ``skos:hiddenLabel``: CLDR
+gives it to be shown to readers, and SKOS keeps hidden labels for strings that should not be
+shown, such as misspellings. A name equal to one already written for the state in the same
+language is written once.
 """
 
 from __future__ import annotations
@@ -40,6 +48,8 @@ LANGUAGES = {
     "zh": "Chinese",
     "ar": "Arabic",
 }
+#: The suffix of the ``official_name_*`` column of each language: the CSV writes ``cn`` for zh.
+OFFICIAL = {"en": "en", "fr": "fr", "es": "es", "ru": "ru", "zh": "cn", "ar": "ar"}
 M49_SCHEME = instance("scheme", "m49")
 
 
@@ -93,9 +103,16 @@ def read_states(path: Path) -> tuple[list[Block], list[Block]]:
                 short = fallback
             if short:
                 pairs.append((Skos.prefLabel, Literal(short, lang=lang)))
-            formal = (row.get(f"UNTERM {name} Formal") or "").strip()
-            if formal and formal != short:
-                pairs.append((Skos.altLabel, Literal(formal, lang=lang)))
+            written = {short}
+            others = [
+                row.get(f"UNTERM {name} Formal"),
+                row.get(f"official_name_{OFFICIAL[lang]}"),
+                row.get("CLDR display name") if lang == "en" else None,
+            ]
+            for other in (o.strip() for o in others if o):
+                if other and other not in written:
+                    written.add(other)
+                    pairs.append((Skos.altLabel, Literal(other, lang=lang)))
         alpha2 = (row["ISO3166-1-Alpha-2"] or "").strip()
         pairs.append((Lex.iso3166Alpha3, Literal(alpha3)))
         if re.fullmatch(r"[A-Z]{2}", alpha2):
@@ -145,7 +162,9 @@ def import_countries(csv_path: Path, out_dir: Path) -> list[Path]:
     documents = {
         out_dir / "states.ttl": render(
             generated_header(
-                "States: ISO 3166-1 codes, M49, UNTERM names, Wikidata.", source, command
+                "States: ISO 3166-1 codes, M49, names (UNTERM, M49, CLDR), Wikidata.",
+                source,
+                command,
             ),
             states,
             ("lex", "skos", "owl", "wd", "dcterms"),

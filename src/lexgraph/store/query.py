@@ -9,7 +9,6 @@ variables of the SELECT projection, so a library question projects each of its p
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import itertools
 import re
 from collections.abc import Mapping
@@ -20,8 +19,10 @@ import pyoxigraph as ox
 
 from lexgraph.core.errors import InputError, NotBuilt
 from lexgraph.core.namespaces import ID, PREFIXES, instance
+from lexgraph.core.suggest import close_matches
 from lexgraph.core.terms import Lex, Rdfs, Skos, Xsd
 from lexgraph.store.library import LibraryQuery, Param, read_library, read_query
+from lexgraph.store.names import resolve_state
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 XSD = PREFIXES["xsd"]
@@ -117,31 +118,6 @@ def _by_label(store: ox.Store, kind: str, value: str) -> str | None:
     return None
 
 
-def resolve_state(store: ox.Store, value: str) -> ox.NamedNode:
-    """Resolve a state given by ISO alpha-3, alpha-2 or name to its IRI.
-
-    Participants that are not states (the European Union, ``EU``) resolve by key or name.
-    """
-    text = value.strip()
-    if re.fullmatch(r"[A-Za-z]{3}", text) and _exists(store, instance("state", text.upper())):
-        return ox.NamedNode(instance("state", text.upper()))
-    if re.fullmatch(r"[A-Za-z]{2}", text):
-        for q in store.quads_for_pattern(
-            None, ox.NamedNode(Lex.iso3166Alpha2), ox.Literal(text.upper())
-        ):
-            if isinstance(q.subject, ox.NamedNode):
-                return q.subject
-    organization = instance("organization", text.upper())
-    if re.fullmatch(r"[A-Za-z]{2,6}", text) and _exists(store, organization):
-        return ox.NamedNode(organization)  # a participant that is not a state, such as the EU
-    found = _by_label(store, "state", text) or _by_label(store, "organization", text)
-    if found:
-        return ox.NamedNode(found)
-    raise InputError(
-        f"unknown state {value!r}: give an ISO 3166-1 alpha-2 or alpha-3 code or a name"
-    )
-
-
 def resolve_keyed(store: ox.Store, kind: str, value: str) -> ox.NamedNode:
     """Resolve a crime type, modality or instrument given by key, IRI or label."""
     text = value.strip()
@@ -152,7 +128,7 @@ def resolve_keyed(store: ox.Store, kind: str, value: str) -> ox.NamedNode:
     if found:
         return ox.NamedNode(found)
     keys = _keys(store, kind)
-    close = difflib.get_close_matches(text.lower(), keys, n=3, cutoff=0.6)
+    close = close_matches(text.lower(), keys)
     hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(keys[:40])}"
     raise InputError(f"unknown {kind} {value!r}{hint}")
 
@@ -276,7 +252,7 @@ def find_question(questions_dir: Path, name: str) -> LibraryQuery:
     for question in library:
         if question.name == name:
             return question
-    close = difflib.get_close_matches(name, [q.name for q in library], n=3)
+    close = close_matches(name, [q.name for q in library])
     hint = f"; did you mean {', '.join(close)}?" if close else "; `lexgraph queries` lists them"
     raise InputError(f"no question named {name!r}{hint}")
 

@@ -9,7 +9,6 @@ dataset and the date of its data.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ import pyoxigraph as ox
 from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import ID
 from lexgraph.core.paths import Layout
+from lexgraph.core.suggest import close_matches
 from lexgraph.core.terms import Lex
 from lexgraph.store import labels as graph_labels
 from lexgraph.store.labels import last_segment
@@ -167,7 +167,7 @@ def resolve_region(ctx: Context, value: str) -> tuple[str, str, str]:
         if wanted in (key.casefold(), iri.casefold(), f"m49-{text}".casefold(), label.casefold()):
             return iri, key, label
     names = sorted(names_by_iri.get(i, k) for i, k in regions.items())
-    close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
+    close = close_matches(text, names)
     hint = f"; did you mean {', '.join(close)}?" if close else "; give a key like m49-150 or a name"
     raise InputError(f"unknown region {value!r}{hint}")
 

@@ -34,7 +34,7 @@ from lexgraph.finder.standing import (
     view_query,
 )
 from lexgraph.store.library import LibraryQuery, parse_params
-from lexgraph.store.query import resolve_state
+from lexgraph.store.names import resolve_state
 from lexgraph.views.context import (
     Context,
     Table,

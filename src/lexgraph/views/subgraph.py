@@ -23,7 +23,8 @@ from lexgraph.core.namespaces import ID, instance
 from lexgraph.core.terms import Dcterms, Lex, Rdf, Skos
 from lexgraph.finder.standing import consent_kinds
 from lexgraph.store import labels
-from lexgraph.store.query import python_value, resolve_keyed, resolve_state
+from lexgraph.store.names import resolve_state
+from lexgraph.store.query import python_value, resolve_keyed
 from lexgraph.store.sources import MAX_FILE_BYTES
 
 #: The node classes a view knows, most specific first; a node takes the first that it has.

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from lexgraph.core.namespaces import key_of
 from lexgraph.core.paths import Layout
 from lexgraph.finder.standing import consent_kinds, read_records
-from lexgraph.store.query import resolve_state
+from lexgraph.store.names import resolve_state
 from lexgraph.views.context import Axis, Context, Used, cell
 from lexgraph.views.parties import OF_STATE
 
