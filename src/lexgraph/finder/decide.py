@@ -197,10 +197,17 @@ def _kinds(
         found.reasons.append("the reservations take away every provision that gives the modality")
     elif kept[0].kind in FRAMEWORK_KINDS:
         where = ", ".join(_kind_text(k) for k in kept)
-        found.notes.append(
-            f"framework only: {short_name(store, candidate.instrument)} {where} only commits the "
-            "parties to consider or conclude agreements; a separate agreement is needed"
-        )
+        name = short_name(store, candidate.instrument)
+        if kept[0].kind == "conditions-and-procedure":
+            found.notes.append(
+                f"no basis of its own: {name} {where} only sets the conditions or procedure of "
+                "cooperation whose basis lies in another article or treaty"
+            )
+        else:
+            found.notes.append(
+                f"framework only: {name} {where} only commits the parties to consider or "
+                "conclude agreements; a separate agreement is needed"
+            )
     return tuple(kept), articles, excluded
 
 
@@ -265,6 +272,11 @@ def _kind_conditions(
             )
         elif kind.kind == "optional-basis":
             return []
+        elif kind.kind == "permission":
+            routes.append(
+                f"{short_name(store, b)} chooses to cooperate of its own motion, as "
+                f"{instrument} allows but does not oblige ({_kind_text(kind)})"
+            )
         elif kind.kind == "deemed-included":
             routes.append(
                 f"an extradition treaty binds {short_name(store, a)} and {short_name(store, b)}, "

@@ -13,8 +13,13 @@ A provision's kinds, strongest first:
   requires a treaty (UNTOC 16(4)): a basis only if it does;
 - ``deemed-included``: the offences are deemed included in existing extradition treaties
   (UNTOC 16(3)): a basis only through such a treaty;
+- ``permission``: a party may cooperate of its own motion (spontaneous information, UNTOC
+  art. 18(4)): nothing to ask for, only what the other party chooses to give;
 - ``framework-only`` and ``hortatory``: the parties only undertake to consider agreements, or
-  say cooperation is desirable (UNTOC art. 17): a separate agreement is needed.
+  say cooperation is desirable (UNTOC art. 17): a separate agreement is needed;
+- ``conditions-and-procedure``: the article sets conditions, grounds for refusal or procedure
+  for cooperation whose basis lies in another article or treaty (ETS 24 art. 2): it gives no
+  basis of its own.
 """
 
 from __future__ import annotations
@@ -33,17 +38,20 @@ KINDS = (
     "obligation",
     "optional-basis",
     "deemed-included",
+    "permission",
     "framework-only",
     "hortatory",
+    "conditions-and-procedure",
 )
 #: Kinds under which an article is itself a basis, given both states are bound.
 GIVES_BASIS = frozenset({"legal-basis", "obligation"})
 #: Kinds that give no basis until the parties conclude or use another agreement.
-FRAMEWORK = frozenset({"framework-only", "hortatory"})
+FRAMEWORK = frozenset({"framework-only", "hortatory", "conditions-and-procedure"})
 #: The condition each conditional kind carries by its nature.
 KIND_CONDITION = {
     "optional-basis": "requested-state-requires-treaty",
     "deemed-included": "extradition-treaty-in-force",
+    "permission": "own-motion",
 }
 #: Scope kinds that reach offences beyond those the instrument establishes.
 GENERAL_SCOPES = frozenset({"penalty-threshold", "any-offence", "electronic-evidence"})
