@@ -256,13 +256,14 @@ def test_real_pair_matches_golden(built: tuple[Layout, object]) -> None:
     if os.environ.get("LEXGRAPH_UPDATE_GOLDEN"):
         golden.write_text(text)
     assert golden.read_text() == text
-    assert [b.instrument for b in answer.bases] == [ID + "instrument/untoc"]
+    assert [b.instrument for b in answer.conditional] == [ID + "instrument/untoc"]
 
 
 def test_cli_basis_table_and_json(
     built: tuple[Layout, BuildResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`lexgraph basis` prints the verdicts and a citation; --format json parses."""
+    """`lexgraph basis` prints the verdicts in human names and a citation; --format json
+    parses and keeps the IRIs."""
     layout, _ = built
     monkeypatch.setenv("LEXGRAPH_ROOT", str(layout.root))
     args = [
@@ -280,9 +281,10 @@ def test_cli_basis_table_and_json(
     ]
     table = CliRunner().invoke(main, args)
     assert table.exit_code == 0, table.output
-    assert "BASIS     instrument/untoc" in table.output
+    assert "CONDITIONAL  UNTOC (through TIP Protocol), art. 16(6), 16(4), 16(3)" in table.output
+    assert "instrument/untoc" not in table.output
     as_json = CliRunner().invoke(main, [*args, "--format", "json"])
-    assert json.loads(as_json.output)["summary"]["basis"] == [ID + "instrument/untoc"]
+    assert json.loads(as_json.output)["summary"]["conditional"] == [ID + "instrument/untoc"]
 
 
 def test_cli_bad_date_is_a_clear_error(
@@ -337,7 +339,16 @@ def test_sparql_view_states_the_same_rule(
         store, view.text, {ox.Variable("crime"): crime_node, ox.Variable("modality"): modality_node}
     ).values()
     seen = {(r["instrument"], r["rule"], r["protocol"], r["provision"]) for r in rows}
+    scope_view = read_query(ROOT / "queries" / "views" / "scope-candidates.rq")
+    wider = {
+        (r["instrument"], r["scope"])
+        for r in execute(store, scope_view.text, {ox.Variable("modality"): modality_node}).values()
+        if r["reach"] == "wider"
+    }
     for candidate in _candidates(store, crime_node, modality_node):
+        if candidate.rule == "scope":  # reached through a wide scope: scope-candidates.rq
+            assert (candidate.instrument, candidate.via) in wider
+            continue
         for article in candidate.articles:
             assert (
                 candidate.instrument,

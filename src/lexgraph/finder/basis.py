@@ -46,7 +46,7 @@ from lexgraph.finder.answer import (
 )
 from lexgraph.finder.context import Context, default_store, parse_day
 from lexgraph.finder.coverage import RULES, candidates
-from lexgraph.finder.decide import decide, exists_on
+from lexgraph.finder.decide import decide, exists_on, offered
 from lexgraph.store.labels import label, short_name
 from lexgraph.store.names import resolve_state
 from lexgraph.store.query import resolve_keyed
@@ -79,11 +79,12 @@ def find_basis(
     crime_node = resolve_keyed(store, "crime", crime)
     modality_node = resolve_keyed(store, "modality", modality)
     context = Context.of(store, day, (a, b), crime_node.value, modality_node.value)
-    results = [
+    decided = [
         decide(context, c, a.value, b.value)
         for c in candidates(store, crime_node, modality_node)
         if exists_on(store, c, day)
     ]
+    results = [r for r in decided if offered(r)]
     results.sort(key=lambda r: (VERDICTS.index(r.verdict), RULES.index(r.rule), r.instrument))
     return BasisAnswer(
         requesting=a.value,
@@ -97,6 +98,7 @@ def find_basis(
             b.value: short_name(store, b.value),
             crime_node.value: label(store, crime_node.value),
             modality_node.value: label(store, modality_node.value),
+            **{r.protocol: short_name(store, r.protocol) for r in results if r.protocol},
         },
         not_known=not_known(store, results, (a.value, b.value)),
     )
@@ -153,5 +155,6 @@ __all__ = [
     "exists_on",
     "find_basis",
     "not_known",
+    "offered",
     "parse_day",
 ]

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from lexgraph.core.namespaces import instance
 from lexgraph.core.terms import Lex
+from lexgraph.core.turtle import natural_key
 from lexgraph.finder.answer import BASIS, CONDITIONAL, FRAMEWORK, NO_BASIS, UNKNOWN, Basis
 from lexgraph.finder.context import Context
 from lexgraph.finder.coverage import RULE_TEXT, Article, Candidate
@@ -39,6 +40,13 @@ from lexgraph.finder.standing import (
 )
 from lexgraph.store.labels import label, last_segment, short_name
 from lexgraph.store.walk import value
+
+
+def offered(basis: Basis) -> bool:
+    """Whether to offer a decided candidate: one reached only through a scope wider than its
+    own offences is left out when its articles give nothing (the Tokyo Convention's art. 16
+    for every crime)."""
+    return not (basis.rule == "scope" and basis.verdict == FRAMEWORK)
 
 
 def exists_on(store: ox.Store, candidate: Candidate, day: dt.date) -> bool:
@@ -112,11 +120,21 @@ def decide(context: Context, candidate: Candidate, a: str, b: str) -> Basis:
         kinds=kinds,
         standings=tuple(standings),
         reservations=tuple(refs),
-        conditions=tuple(dict.fromkeys(found.conditions)),
+        conditions=_distinct(found.conditions),
         verdict=verdict,
         reasons=tuple(found.notes + found.reasons + found.unknowns),
         why=_why(context, candidate, standings, kinds),
     )
+
+
+def _distinct(conditions: Sequence[Condition]) -> tuple[Condition, ...]:
+    """One condition per fact of the case (the first, which cites its article), but every
+    reservation's."""
+    seen: dict[str, Condition] = {}
+    for condition in conditions:
+        key = condition.key if condition.key != "reservation" else condition.text
+        seen.setdefault(key, condition)
+    return tuple(seen.values())
 
 
 def _standings(
@@ -225,7 +243,7 @@ def _scope_conditions(context: Context, candidate: Candidate) -> list[Condition]
 
 
 def _scope_facts(store: ox.Store, scope: Scope) -> list[Condition]:
-    where = ", ".join(_number(store, p) for p in scope.defined_by)
+    where = ", ".join(_number(store, p) for p in sorted(scope.defined_by, key=natural_key))
     cite = f" ({short_name(store, scope.instrument)} {where})" if where else ""
     facts = []
     if scope.kind == "penalty-threshold" and scope.months:
@@ -254,38 +272,52 @@ def _kind_conditions(
     a: str,
     b: str,
 ) -> list[Condition]:
-    """The facts on which the strongest kind left gives a basis (none for a legal basis)."""
-    if not kinds or kinds[0].kind in GIVES_BASIS or kinds[0].kind in FRAMEWORK_KINDS:
+    """The facts on which the articles left give a basis: none when one of them is a legal
+    basis or an obligation that depends on nothing; otherwise the conditions every route
+    shares, and one condition naming the routes as alternatives ("... or ...")."""
+    usable = [k for k in kinds if k.kind not in FRAMEWORK_KINDS]
+    if not usable or any(k.kind in GIVES_BASIS and not k.conditions for k in usable):
         return []
-    store = context.store
-    instrument = short_name(store, candidate.instrument)
     accepted = any(
         r.effect == "treaty-basis-for-extradition" and r.state == b and not r.conditions
         for r in refs
     )
+    shared = set.intersection(*(set(k.conditions) for k in usable))
+    if accepted and any(k.kind == "optional-basis" and set(k.conditions) == shared for k in usable):
+        return sorted(shared, key=lambda c: c.key)
+    store = context.store
+    instrument = short_name(store, candidate.instrument)
     routes = []
-    for kind in kinds:
-        if kind.kind == "optional-basis" and not accepted:
-            routes.append(
-                f"{short_name(store, b)} takes {instrument} as the legal basis, as it may "
-                f"({_kind_text(kind)})"
+    for kind in usable:
+        cited = _kind_text(kind)
+        implied = KIND_CONDITION.get(kind.kind)
+        facts = " and ".join(
+            c.text for c in kind.conditions if c not in shared and c.key != implied
+        )
+        if kind.kind == "optional-basis":
+            route = (
+                f"{short_name(store, b)} has declared that it takes {instrument} as the legal basis"
+                if accepted
+                else f"{short_name(store, b)} takes {instrument} as the legal basis, as it may"
             )
-        elif kind.kind == "optional-basis":
-            return []
         elif kind.kind == "permission":
-            routes.append(
-                f"{short_name(store, b)} chooses to cooperate of its own motion, as "
-                f"{instrument} allows but does not oblige ({_kind_text(kind)})"
+            route = (
+                f"{short_name(store, b)} chooses to cooperate of its own motion, as {instrument} "
+                "allows but does not oblige"
             )
         elif kind.kind == "deemed-included":
-            routes.append(
+            route = (
                 f"an extradition treaty binds {short_name(store, a)} and {short_name(store, b)}, "
-                f"in which the offences are deemed included ({_kind_text(kind)}; bilateral "
-                "treaties are not recorded in the graph)"
+                "in which the offences are deemed included (bilateral treaties are not recorded "
+                "in the graph)"
             )
-    extra = [c for kind in kinds for c in kind.conditions]
-    key = KIND_CONDITION.get(kinds[0].kind, kinds[0].kind)
-    return ([Condition(key, ", or ".join(dict.fromkeys(routes)))] if routes else []) + extra
+        else:
+            route = facts or f"{instrument} applies"
+            facts = ""
+        routes.append(f"{route}{' and ' + facts if facts else ''} ({cited})")
+    key = KIND_CONDITION.get(usable[0].kind, usable[0].kind)
+    alternatives = [Condition(key, ", or ".join(dict.fromkeys(routes)))] if routes else []
+    return sorted(shared, key=lambda c: c.key) + alternatives
 
 
 def _article_text(art: Article) -> str:

@@ -15,12 +15,15 @@ import pyoxigraph as ox
 from lexgraph.core.terms import Lex
 from lexgraph.finder.basis import (
     BASIS,
+    CONDITIONAL,
     NO_BASIS,
     NO_INSTRUMENT,
     UNKNOWN,
     Context,
     decide,
     default_store,
+    exists_on,
+    offered,
     parse_day,
 )
 from lexgraph.finder.coverage import candidates
@@ -37,6 +40,7 @@ class Gap:
     crime: str
     modality: str
     #: no-instrument: nothing in the corpus provides it; no-basis: every candidate fails;
+    #: conditional: a basis exists only if facts of the case meet a candidate's conditions;
     #: unknown: some candidate depends on participation data that is missing or too old.
     verdict: str
     candidates: tuple[str, ...]
@@ -63,14 +67,18 @@ def gaps(
         crime_context = replace(context, crime=crime.value)
         for modality in instances(store, Lex.CooperationModality):
             pair_context = replace(crime_context, modality=modality.value)
-            results = [
+            decided = [
                 decide(pair_context, c, a.value, b.value)
                 for c in candidates(store, crime, modality)
+                if exists_on(store, c, day)
             ]
+            results = [r for r in decided if offered(r)]
             if any(r.verdict == BASIS for r in results):
                 continue
             if not results:
                 verdict = NO_INSTRUMENT
+            elif any(r.verdict == CONDITIONAL for r in results):
+                verdict = CONDITIONAL
             elif any(r.verdict == UNKNOWN for r in results):
                 verdict = UNKNOWN
             else:

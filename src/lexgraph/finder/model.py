@@ -53,6 +53,8 @@ KIND_CONDITION = {
     "deemed-included": "extradition-treaty-in-force",
     "permission": "own-motion",
 }
+#: A candidate reached only through a wide scope is offered only where its articles can give
+#: something: one whose articles are all framework, hortatory or procedure is left out.
 #: Scope kinds that reach offences beyond those the instrument establishes.
 GENERAL_SCOPES = frozenset({"penalty-threshold", "any-offence", "electronic-evidence"})
 
@@ -85,7 +87,7 @@ class Scope:
     node: str
     instrument: str
     kind: str
-    modality: str | None
+    modalities: tuple[str, ...]
     months: int | None
     conditions: tuple[Condition, ...]
     defined_by: tuple[str, ...]
@@ -141,15 +143,15 @@ def _rank(kind: str) -> int:
 
 def scopes(store: ox.Store, instrument: str, modality: str | None = None) -> tuple[Scope, ...]:
     """The cooperation scopes of ``instrument`` that hold for ``modality`` (every scope when
-    None): those for all its modalities, and those for the modality or a broader one."""
+    None): those that name no modality, and those that name it or a broader one."""
     holds = None
     if modality is not None:
         node = ox.NamedNode(modality)
         holds = {modality} | {m.value for m in closure(store, node, Skos.broader, inverse=False)}
     found = []
     for node in subjects(store, Lex.scopeOf, ox.NamedNode(instrument)):
-        only = _text(store, node.value, Lex.modality)
-        if holds is not None and only is not None and only not in holds:
+        only = tuple(sorted(m.value for m in objects(store, node, Lex.modality)))
+        if holds is not None and only and not holds.intersection(only):
             continue
         kinds = [last_segment(k.value) for k in objects(store, node, Lex.scopeKind)]
         months = value(store, node.value, Lex.minimumPenaltyMonths)
@@ -158,7 +160,7 @@ def scopes(store: ox.Store, instrument: str, modality: str | None = None) -> tup
                 node=node.value,
                 instrument=instrument,
                 kind=kinds[0] if kinds else "unknown",
-                modality=only,
+                modalities=only,
                 months=months if isinstance(months, int) else None,
                 conditions=conditions_of(store, node),
                 defined_by=tuple(sorted(p.value for p in objects(store, node, Lex.definedBy))),

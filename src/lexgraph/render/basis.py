@@ -111,7 +111,7 @@ def _line(answer: BasisAnswer, basis: Basis) -> str:
     """One line: the verdict, the short name, the articles, both states' standing and date."""
     with_protocol = [s for s in basis.standings if s.instrument == basis.instrument]
     standings = "; ".join(_standing(answer, s) for s in with_protocol or basis.standings)
-    route = f" (through {basis.protocol.rsplit('/', 1)[-1]})" if basis.protocol else ""
+    route = f" (through {answer.name(basis.protocol)})" if basis.protocol else ""
     return f"{basis.name}{route}, {_articles(basis)}: {standings}"
 
 
