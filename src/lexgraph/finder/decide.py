@@ -24,6 +24,7 @@ from lexgraph.finder.model import (
     Condition,
     ProvisionKind,
     Scope,
+    cite,
     provision_kinds,
     scopes,
 )
@@ -97,9 +98,7 @@ def decide(context: Context, candidate: Candidate, a: str, b: str) -> Basis:
     kinds, articles, excluded = _kinds(context, candidate, refs, found)
     found.conditions += _scope_conditions(context, candidate)
     found.conditions += _kind_conditions(context, candidate, kinds, refs, a, b)
-    found.conditions += [
-        Condition("reservation", ref.why) for ref in refs if ref.blocks and ref.conditions
-    ]
+    found.conditions += [_unless(ref) for ref in refs if ref.blocks and ref.conditions]
     if kinds and kinds[0].kind in FRAMEWORK_KINDS:
         verdict = NO_BASIS if found.reasons else FRAMEWORK
     elif found.reasons:
@@ -125,6 +124,13 @@ def decide(context: Context, candidate: Candidate, a: str, b: str) -> Basis:
         reasons=tuple(found.notes + found.reasons + found.unknowns),
         why=_why(context, candidate, standings, kinds),
     )
+
+
+def _unless(ref: ReservationRef) -> Condition:
+    """The condition a reservation limited to some facts puts on the answer."""
+    facts = " and ".join(c.text for c in ref.conditions)
+    effect = ref.why.split(": ", 1)[1] if ref.why.startswith("if ") else ref.why
+    return Condition("reservation", f"the case is not one where {facts} (then {effect})")
 
 
 def _distinct(conditions: Sequence[Condition]) -> tuple[Condition, ...]:
@@ -330,8 +336,7 @@ def _number(store: ox.Store, provision: str) -> str:
 
 
 def _kind_text(kind: ProvisionKind) -> str:
-    number = kind.provision.rsplit("/article/", 1)[-1]
-    return f"art. {number}" + (f"({kind.paragraph})" if kind.paragraph else "")
+    return "art. " + cite(kind.provision.rsplit("/article/", 1)[-1], kind.paragraph)
 
 
 def _best_act(found: Standing, consenting: frozenset[str]) -> Act | None:

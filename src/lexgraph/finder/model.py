@@ -137,6 +137,23 @@ def provision_kinds(store: ox.Store, provision: str, modality: str) -> tuple[Pro
     return tuple(sorted(found, key=lambda k: (_rank(k.kind), k.paragraph or "")))
 
 
+def cite(number: str, paragraph: str | None) -> str:
+    """An article and paragraph as treaties cite them: ``16`` and ``4`` give ``16(4)``; an
+    article node already numbered by paragraph (``36(2)(b)``) and its paragraph counted from the
+    article (``2(b)(iii)``) give ``36(2)(b)(iii)``.
+
+    >>> cite("16", "4"), cite("36(2)(b)", "2(b)(iii)"), cite("5(4)", "4(a)-(b)"), cite("17", None)
+    ('16(4)', '36(2)(b)(iii)', '5(4)(a)-(b)', '17')
+    """
+    if not paragraph:
+        return number
+    head, _, rest = paragraph.partition("(")
+    form = f"({head})" + (f"({rest}" if rest else "")
+    base = number.split("(", 1)[0]
+    suffix = number[len(base) :]
+    return base + form if form.startswith(suffix) else number + form
+
+
 def _rank(kind: str) -> int:
     return KINDS.index(kind) if kind in KINDS else len(KINDS)
 

@@ -24,6 +24,7 @@ from lexgraph.finder.basis import (
     BasisAnswer,
 )
 from lexgraph.finder.gaps import Gap, Shared
+from lexgraph.finder.model import cite
 from lexgraph.finder.standing import NOT_YET_IN_FORCE, Standing
 
 SCHEMA_ID = "https://w3id.org/lexgraph/schema/basis/2"
@@ -88,8 +89,7 @@ def _articles(basis: Basis) -> str:
 
 
 def _cite(provision: str, paragraph: str | None) -> str:
-    number = provision.rsplit("/article/", 1)[-1]
-    return f"{number}({paragraph})" if paragraph else number
+    return cite(provision.rsplit("/article/", 1)[-1], paragraph)
 
 
 def _head(answer: BasisAnswer) -> str:
