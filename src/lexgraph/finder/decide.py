@@ -26,6 +26,7 @@ from lexgraph.finder.model import (
     Scope,
     cite,
     provision_kinds,
+    rank,
     scopes,
 )
 from lexgraph.finder.reservations import (
@@ -217,6 +218,7 @@ def _kinds(
         ):
             continue
         kept.append(kind)
+    kept.sort(key=lambda k: rank(k.kind))
     if not kept:
         found.reasons.append("the reservations take away every provision that gives the modality")
     elif kept[0].kind in FRAMEWORK_KINDS:
@@ -321,7 +323,7 @@ def _kind_conditions(
             route = facts or f"{instrument} applies"
             facts = ""
         routes.append(f"{route}{' and ' + facts if facts else ''} ({cited})")
-    key = KIND_CONDITION.get(usable[0].kind, usable[0].kind)
+    key = "routes" if len(routes) > 1 else KIND_CONDITION.get(usable[0].kind, "conditions")
     alternatives = [Condition(key, ", or ".join(dict.fromkeys(routes)))] if routes else []
     return sorted(shared, key=lambda c: c.key) + alternatives
 

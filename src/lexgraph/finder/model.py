@@ -134,7 +134,7 @@ def provision_kinds(store: ox.Store, provision: str, modality: str) -> tuple[Pro
                 source=_first_source(store, node),
             )
         )
-    return tuple(sorted(found, key=lambda k: (_rank(k.kind), k.paragraph or "")))
+    return tuple(sorted(found, key=lambda k: (rank(k.kind), k.paragraph or "")))
 
 
 def cite(number: str, paragraph: str | None) -> str:
@@ -154,7 +154,8 @@ def cite(number: str, paragraph: str | None) -> str:
     return base + form if form.startswith(suffix) else number + form
 
 
-def _rank(kind: str) -> int:
+def rank(kind: str) -> int:
+    """A kind's place in :data:`KINDS`, strongest first (an unknown kind last)."""
     return KINDS.index(kind) if kind in KINDS else len(KINDS)
 
 
