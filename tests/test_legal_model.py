@@ -97,7 +97,7 @@ def test_optional_basis_depends_on_the_requested_state(world: ox.Store) -> None:
     extradition conditional, and both routes are named."""
     basis = _only(_ask(world, "own", "extradition"), "pal")
     assert basis.verdict == CONDITIONAL
-    route = next(c.text for c in basis.conditions if c.key == "requested-state-requires-treaty")
+    route = next(c.text for c in basis.conditions if c.key == "routes")
     assert "Ybland takes PAL as the legal basis" in route
     assert "an extradition treaty binds Yaland and Ybland" in route
 

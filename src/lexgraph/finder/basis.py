@@ -50,7 +50,7 @@ from lexgraph.finder.decide import decide, exists_on, offered
 from lexgraph.store.labels import label, short_name
 from lexgraph.store.names import resolve_state
 from lexgraph.store.query import resolve_keyed
-from lexgraph.store.walk import objects
+from lexgraph.store.walk import subjects, value
 
 # ---------------------------------------------------------------------------------------------
 # Deciding
@@ -118,12 +118,9 @@ def not_known(store: ox.Store, results: Sequence[Basis], states: Sequence[str]) 
     if seen:
         dates = "; ".join(f"{name} as at {when}" for name, when in sorted(seen.items()))
         lines.append(f"participation is known only as at the dates of its sources ({dates})")
-    reservation = ox.NamedNode(Lex.Reservation)
     recorded = {
-        q.object.value
-        for q in store.quads_for_pattern(None, ox.NamedNode(Lex.instrument), None)
-        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
-        if reservation in objects(store, q.subject, Rdf.type)
+        str(value(store, node.value, Lex.instrument))
+        for node in subjects(store, Rdf.type, ox.NamedNode(Lex.Reservation))
     }
     silent = sorted(
         {short_name(store, b.instrument) for b in results if b.instrument not in recorded}

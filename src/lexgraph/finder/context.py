@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -23,6 +23,7 @@ from lexgraph.finder.standing import (
     read_status_lists,
     standing,
 )
+from lexgraph.store.labels import short_name
 from lexgraph.store.query import open_store
 from lexgraph.store.walk import value
 
@@ -55,6 +56,7 @@ class Context:
     parties: dict[str, _Party]
     lists: dict[str, list[tuple[str, str]]]
     consenting: frozenset[str]
+    names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -74,6 +76,13 @@ class Context:
             lists=read_status_lists(store),
             consenting=consent_kinds(store),
         )
+
+    def name(self, iri: str) -> str:
+        """The short name of ``iri`` (:func:`lexgraph.store.labels.short_name`), read once."""
+        found = self.names.get(iri)
+        if found is None:
+            found = self.names[iri] = short_name(self.store, iri)
+        return found
 
     def standing(self, state: str, instrument: str) -> Standing:
         """Where ``state`` stands towards ``instrument`` on the date."""

@@ -40,7 +40,7 @@ from lexgraph.finder.standing import (
     Act,
     Standing,
 )
-from lexgraph.store.labels import label, last_segment, short_name
+from lexgraph.store.labels import label, last_segment
 from lexgraph.store.walk import value
 
 
@@ -114,7 +114,7 @@ def decide(context: Context, candidate: Candidate, a: str, b: str) -> Basis:
         rule=candidate.rule,
         via=candidate.via,
         protocol=candidate.protocol,
-        name=short_name(store, candidate.instrument),
+        name=context.name(candidate.instrument),
         articles=articles,
         excluded_articles=excluded,
         kinds=kinds,
@@ -148,18 +148,18 @@ def _standings(
     context: Context, required: Sequence[str], states: Sequence[str], found: _Decision
 ) -> list[Standing]:
     """Both states' standings towards each required instrument; what fails goes to ``found``."""
-    store, on = context.store, context.on
+    on = context.on
     not_in_force = set()
     for instrument in required:
         in_force = context.entry_into_force(instrument)
         if in_force is None:
             found.unknowns.append(
-                f"the entry into force of {short_name(store, instrument)} is not recorded"
+                f"the entry into force of {context.name(instrument)} is not recorded"
             )
         elif in_force > on:
             not_in_force.add(instrument)
             found.reasons.append(
-                f"{short_name(store, instrument)} is not in force: it enters into force on "
+                f"{context.name(instrument)} is not in force: it enters into force on "
                 f"{in_force.isoformat()}"
             )
     standings = []
@@ -167,7 +167,7 @@ def _standings(
         for instrument in required:
             standing_ = context.standing(state, instrument)
             standings.append(standing_)
-            who = f"{short_name(store, state)} and {short_name(store, instrument)}"
+            who = f"{context.name(state)} and {context.name(instrument)}"
             if standing_.status == UNKNOWN_STANDING:
                 found.unknowns.append(f"{who}: {standing_.note}")
             elif standing_.status != BOUND and instrument not in not_in_force:
@@ -196,7 +196,7 @@ def _kinds(
     if not recorded:
         where = ", ".join(_article_text(art) for art in candidate.articles)
         found.unknowns.append(
-            f"how {short_name(store, candidate.instrument)} {where} provides the modality is not "
+            f"how {context.name(candidate.instrument)} {where} provides the modality is not "
             "recorded"
         )
         if not articles:
@@ -223,7 +223,7 @@ def _kinds(
         found.reasons.append("the reservations take away every provision that gives the modality")
     elif kept[0].kind in FRAMEWORK_KINDS:
         where = ", ".join(_kind_text(k) for k in kept)
-        name = short_name(store, candidate.instrument)
+        name = context.name(candidate.instrument)
         if kept[0].kind == "conditions-and-procedure":
             found.notes.append(
                 f"no basis of its own: {name} {where} only sets the conditions or procedure of "
@@ -246,13 +246,14 @@ def _scope_conditions(context: Context, candidate: Candidate) -> list[Condition]
             continue
         if candidate.rule != "scope" and scope.kind != "own-offences":
             continue
-        found += _scope_facts(store, scope)
+        found += _scope_facts(context, scope)
     return found
 
 
-def _scope_facts(store: ox.Store, scope: Scope) -> list[Condition]:
+def _scope_facts(context: Context, scope: Scope) -> list[Condition]:
+    store = context.store
     where = ", ".join(_number(store, p) for p in sorted(scope.defined_by, key=natural_key))
-    cite = f" ({short_name(store, scope.instrument)} {where})" if where else ""
+    cite = f" ({context.name(scope.instrument)} {where})" if where else ""
     facts = []
     if scope.kind == "penalty-threshold" and scope.months:
         years = scope.months / 12
@@ -293,8 +294,7 @@ def _kind_conditions(
     shared = set.intersection(*(set(k.conditions) for k in usable))
     if accepted and any(k.kind == "optional-basis" and set(k.conditions) == shared for k in usable):
         return sorted(shared, key=lambda c: c.key)
-    store = context.store
-    instrument = short_name(store, candidate.instrument)
+    instrument = context.name(candidate.instrument)
     routes = []
     for kind in usable:
         cited = _kind_text(kind)
@@ -304,18 +304,18 @@ def _kind_conditions(
         )
         if kind.kind == "optional-basis":
             route = (
-                f"{short_name(store, b)} has declared that it takes {instrument} as the legal basis"
+                f"{context.name(b)} has declared that it takes {instrument} as the legal basis"
                 if accepted
-                else f"{short_name(store, b)} takes {instrument} as the legal basis, as it may"
+                else f"{context.name(b)} takes {instrument} as the legal basis, as it may"
             )
         elif kind.kind == "permission":
             route = (
-                f"{short_name(store, b)} chooses to cooperate of its own motion, as {instrument} "
+                f"{context.name(b)} chooses to cooperate of its own motion, as {instrument} "
                 "allows but does not oblige"
             )
         elif kind.kind == "deemed-included":
             route = (
-                f"an extradition treaty binds {short_name(store, a)} and {short_name(store, b)}, "
+                f"an extradition treaty binds {context.name(a)} and {context.name(b)}, "
                 "in which the offences are deemed included (bilateral treaties are not recorded "
                 "in the graph)"
             )
@@ -363,26 +363,26 @@ def _why(
         act = _best_act(found, context.consenting)
         said = act.line() if act else found.note
         lines.append(
-            f"{short_name(store, found.state)} -> {said} -> "
-            f"{short_name(store, found.instrument)}: {found.status}"
+            f"{context.name(found.state)} -> {said} -> "
+            f"{context.name(found.instrument)}: {found.status}"
         )
     for kind in kinds:
         what = label(store, instance("provision-kind", kind.kind))
         lines.append(
-            f"{short_name(store, candidate.instrument)} {_kind_text(kind)} -> "
+            f"{context.name(candidate.instrument)} {_kind_text(kind)} -> "
             f"{label(store, kind.modality)}: {what}"
         )
     if not kinds:
         for art in candidate.articles:
             lines.append(
-                f"{short_name(store, candidate.instrument)} {_article_text(art)} -> "
+                f"{context.name(candidate.instrument)} {_article_text(art)} -> "
                 f"{label(store, art.provides)}"
             )
     rule = RULE_TEXT[candidate.rule].format(
-        instrument=short_name(store, candidate.instrument),
+        instrument=context.name(candidate.instrument),
         via=label(store, candidate.via),
         crime=label(store, context.crime),
-        protocol=short_name(store, candidate.protocol) if candidate.protocol else "",
+        protocol=context.name(candidate.protocol) if candidate.protocol else "",
     )
     lines.append(f"reaches the crime ({candidate.rule}): {rule}")
     return tuple(lines)
