@@ -125,26 +125,49 @@ def served(store: ox.Store, provided: str) -> frozenset[str]:
     return frozenset({provided} | {m.value for m in closure(store, node, Skos.broader, False)})
 
 
-def articles(store: ox.Store, instrument: str, modality: str | None = None) -> tuple[Article, ...]:
+def articles(
+    store: ox.Store,
+    instrument: str,
+    modality: str | None = None,
+    links: dict[str, list[tuple[str, str]]] | None = None,
+) -> tuple[Article, ...]:
     """The provisions of ``instrument`` that provide ``modality`` (any modality when None).
 
     One :class:`Article` per provision and modality provided for, in the provisions' order.
+    ``links`` is :func:`provision_links` when the caller asks for many instruments.
     """
     found = []
-    for provision in subjects(store, Lex.partOf, ox.NamedNode(instrument)):
-        for provided in objects(store, provision, Lex.providesFor):
-            if modality is None or modality in served(store, provided.value):
-                number = value(store, provision.value, Lex.articleNumber)
-                heading = value(store, provision.value, Lex.heading)
-                found.append(
-                    Article(
-                        provision.value,
-                        None if number is None else str(number),
-                        None if heading is None else str(heading),
-                        provided.value,
-                    )
+    # An article provides the modality when it provides it or a narrower one.
+    wanted = None
+    if modality is not None:
+        node = ox.NamedNode(modality)
+        wanted = {modality} | {m.value for m in closure(store, node, Skos.broader, inverse=True)}
+    for provision, provided in (links or provision_links(store)).get(instrument, ()):
+        if wanted is None or provided in wanted:
+            number = value(store, provision, Lex.articleNumber)
+            heading = value(store, provision, Lex.heading)
+            found.append(
+                Article(
+                    provision,
+                    None if number is None else str(number),
+                    None if heading is None else str(heading),
+                    provided,
                 )
+            )
     return tuple(sorted(set(found), key=lambda a: natural_key(a.provision)))
+
+
+def provision_links(store: ox.Store) -> dict[str, list[tuple[str, str]]]:
+    """Every (provision, modality provided) of the graph, by instrument: the graph has a few
+    hundred such links, fewer than the provisions of the instruments they belong to."""
+    links: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for quad in store.quads_for_pattern(None, ox.NamedNode(Lex.providesFor), None):
+        provision, provided = quad.subject, quad.object
+        if not isinstance(provision, ox.NamedNode) or not isinstance(provided, ox.NamedNode):
+            continue
+        for instrument in objects(store, provision, Lex.partOf):
+            links[instrument.value].append((provision.value, provided.value))
+    return links
 
 
 def own_offences_only(store: ox.Store, instrument: str, modality: str) -> bool:
@@ -181,6 +204,7 @@ def candidates(store: ox.Store, crime: ox.NamedNode, modality: ox.NamedNode) -> 
     then those that reach it only through a scope wider than their own offences.
     """
     found = []
+    links = provision_links(store)
     reached = reaching(store, crime)
     for instrument, ways in reached.items():
         if own_offences_only(store, instrument, modality.value):
@@ -191,7 +215,7 @@ def candidates(store: ox.Store, crime: ox.NamedNode, modality: ox.NamedNode) -> 
         best: dict[str | None, Reach] = {}
         for reach in ways:
             best.setdefault(reach.protocol, reach)
-        provided = articles(store, instrument, modality.value)
+        provided = articles(store, instrument, modality.value, links)
         if provided and best:
             found += [
                 Candidate(instrument, r.rule, r.via, r.protocol, provided) for r in best.values()
@@ -200,7 +224,7 @@ def candidates(store: ox.Store, crime: ox.NamedNode, modality: ox.NamedNode) -> 
         if instrument in reached:
             continue
         wide = [s for s in scopes(store, instrument, modality.value) if s.kind in GENERAL_SCOPES]
-        provided = articles(store, instrument, modality.value)
+        provided = articles(store, instrument, modality.value, links)
         if wide and provided:
             found.append(Candidate(instrument, "scope", wide[0].node, None, provided))
     return sorted(found, key=lambda c: (RULES.index(c.rule), c.instrument, c.protocol or ""))

@@ -55,8 +55,9 @@ class ReservationRef:
 def reservations_of(store: ox.Store, state: ox.NamedNode) -> list[Reservation]:
     """The reservations and declarations of ``state``, each with its effects' labels."""
     found = []
-    for node in set(subjects(store, Lex.participant, state)):
-        if ox.NamedNode(Lex.Reservation) not in objects(store, node, Rdf.type):
+    # The graph has far fewer reservations than a state has participation records.
+    for node in set(subjects(store, Rdf.type, ox.NamedNode(Lex.Reservation))):
+        if state not in objects(store, node, Lex.participant):
             continue
         instrument = value(store, node.value, Lex.instrument)
         paragraphs = {
