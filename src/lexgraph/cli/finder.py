@@ -42,8 +42,9 @@ def basis_cmd(
     """Which instruments let one state ask another for MODALITY for CRIME, and under what.
 
     States are ISO alpha-2 or alpha-3 codes or names. Each candidate instrument is shown with
-    its verdict (basis, unknown, no basis), its articles, both states' acts with their
-    sources, the reservations that matter, and why.
+    its verdict (basis, conditional, unknown, framework only, no basis), its articles, both
+    states' standing, the conditions it depends on, the reservations that matter, and why;
+    docs/legal-model.md explains the rules.
     """
     from lexgraph.finder.basis import find_basis
     from lexgraph.render.basis import render as render_basis
