@@ -168,3 +168,15 @@ def test_old_module_paths_still_import() -> None:
     assert lines[1] == "lexgraph.finder.basis lexgraph.untrusted.free lexgraph.publish.graphstore"
     assert lines[2] == "True True lexgraph.render.viz"
     assert lines[3] == "True"
+
+
+def test_a_submodule_import_never_hides_an_exported_function() -> None:
+    """Importing ``lexgraph.views.timeline`` (the module) leaves ``lexgraph.views.timeline``
+    the function the package exports, as the lazy package promises."""
+    code = (
+        "import lexgraph.views.timeline\n"
+        "from lexgraph.views import timeline\n"
+        "print(callable(timeline), type(timeline).__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True function"

@@ -10,6 +10,8 @@ Views return plain rows and dataclasses; :mod:`lexgraph.render` turns them into 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -60,6 +62,19 @@ _EXPORTS: dict[str, str] = {
     "standings": "lexgraph.views.parties",
     "timeline": "lexgraph.views.timeline",
 }
+
+
+class _Package(types.ModuleType):
+    """This package: importing the submodule ``lexgraph.views.timeline`` must not replace the
+    function ``timeline`` that the package exports under the same name."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and name in _EXPORTS:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
