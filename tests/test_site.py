@@ -232,3 +232,23 @@ def test_entity_page_draws_its_graph_offline(
     )
     assert watched_page.blocked == [] and watched_page.errors == []
     assert colours(frame.screenshot(), enough=16) >= 16
+
+
+def test_site_directory_is_readable_by_others(site: Path) -> None:
+    """The site's top directory is world-readable like its pages (mkdtemp would make it 0700)."""
+    assert site.stat().st_mode & 0o755 == 0o755
+
+
+def test_site_under_an_unwritable_place_is_one_line(
+    built: tuple[Layout, BuildResult], tmp_path: Path
+) -> None:
+    """A site whose directory cannot be made is a clear error, not a traceback."""
+    from lexgraph.core.errors import InputError
+
+    layout, _ = built
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory\n")
+    with pytest.raises(InputError, match="cannot write"):
+        write_site(
+            blocker / "site" / "out", store=ox.Store.read_only(str(layout.store)), layout=layout
+        )

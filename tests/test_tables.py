@@ -175,3 +175,17 @@ def test_table_command_writes_latex_by_suffix(
     result = CliRunner().invoke(main, ["table", "matrix", "--crime", "cybercrime", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text().startswith("\\begin{table}")
+
+
+def test_views_follow_the_finder_on_own_offences(graph: tuple[Layout, ox.Store]) -> None:
+    """The instrument list of a crime type leaves out an instrument whose cooperation reaches
+    only its own offences when it covers the crime only as part of a broader type (CETS 196
+    art. 19 and hostage-taking), as the finder does."""
+    from lexgraph.views.context import Context as ViewContext
+    from lexgraph.views.instruments import coverage as view_coverage
+
+    layout, store = graph
+    _, _, found, _ = view_coverage(ViewContext.of(store, layout), "hostage-taking")
+    listed = {c.instrument.rsplit("/", 1)[-1] for c in found}
+    assert "hostages-1979" in listed
+    assert "coe-prevention-of-terrorism-cets196" not in listed

@@ -189,7 +189,7 @@ def criminalised(store: ox.Store, instrument: str) -> frozenset[str]:
     )
 
 
-def _by_own_offences(store: ox.Store, crime: ox.NamedNode, instrument: str) -> list[Reach]:
+def by_own_offences(store: ox.Store, crime: ox.NamedNode, instrument: str) -> list[Reach]:
     """The ways ``instrument`` reaches ``crime`` through the crime types it criminalises."""
     own = criminalised(store, instrument)
     ways = [("direct", crime)]
@@ -208,7 +208,7 @@ def candidates(store: ox.Store, crime: ox.NamedNode, modality: ox.NamedNode) -> 
     reached = reaching(store, crime)
     for instrument, ways in reached.items():
         if own_offences_only(store, instrument, modality.value):
-            ways = _by_own_offences(store, crime, instrument) + [
+            ways = by_own_offences(store, crime, instrument) + [
                 w for w in ways if w.rule == "protocol"
             ]
             ways.sort(key=lambda r: RULES.index(r.rule))

@@ -17,7 +17,14 @@ from lexgraph.core.namespaces import key_of
 from lexgraph.core.paths import Layout
 from lexgraph.core.terms import Dcterms
 from lexgraph.core.turtle import natural_key
-from lexgraph.finder.coverage import articles, reaching, served
+from lexgraph.finder.coverage import (
+    Reach,
+    articles,
+    by_own_offences,
+    own_offences_only,
+    reaching,
+    served,
+)
 from lexgraph.store.query import resolve_keyed
 from lexgraph.store.walk import objects
 from lexgraph.views.context import Axis, Context, Table, Used, cell
@@ -54,6 +61,23 @@ def by_modality(store: ox.Store, instrument: str) -> dict[str, tuple[tuple[str, 
     }
 
 
+def _beyond_own_offences(
+    store: ox.Store,
+    crime: ox.NamedNode,
+    instrument: str,
+    ways: list[Reach],
+    provided: dict[str, tuple[tuple[str, str], ...]],
+) -> bool:
+    """Whether the instrument covers the crime only as part of a broader type while each of
+    its modalities reaches only the offences it establishes (the finder's rule): CETS 196
+    covers terrorism, but is not listed for hostage-taking."""
+    if not provided or any(w.rule == "protocol" for w in ways):
+        return False
+    if by_own_offences(store, crime, instrument):
+        return False
+    return all(own_offences_only(store, instrument, m) for m in provided)
+
+
 def _source(store: ox.Store, iri: str) -> str:
     sources = sorted(n.value for n in objects(store, ox.NamedNode(iri), Dcterms.source))
     return sources[0] if sources else ""
@@ -76,6 +100,8 @@ def coverage(ctx: Context, crime: str) -> tuple[str, str, list[Coverage], list[U
     for instrument, ways in reaching(ctx.store, crime_node).items():
         provided = by_modality(ctx.store, instrument)
         if ways[0].rule == "protocol" and not provided:
+            continue
+        if _beyond_own_offences(ctx.store, crime_node, instrument, ways, provided):
             continue
         adopted, in_force = dates.get(instrument, ("", ""))
         found.append(

@@ -117,7 +117,10 @@ def write_site(
     out = out.resolve()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         raise InputError(f"{out}: exists and is not a site lexgraph wrote; give another -o")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
     memory = ox.Store()
     memory.bulk_extend(source.store.quads_for_pattern(None, None, None))
     ctx = Context(memory, source.layout)
@@ -125,6 +128,7 @@ def write_site(
     corpus = select(memory, with_states=True)
     data = gather(ctx, corpus)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    work.chmod(0o755)  # mkdtemp makes it private; a site is for publishing
     try:
         counts = _write_all(work, ctx, data, citation, graph_writer or write_graph)
         (work / MARKER).write_text(f"lexgraph {__version__} site\n", encoding="utf-8")
