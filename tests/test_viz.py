@@ -349,6 +349,8 @@ def test_hostile_labels_in_menus_and_tooltips_are_text(
     """The filter menus and the hover tooltip show the labels as they are."""
     page_ = hostile_page.page
     page_.click("#lg-filter-crime + .ts-wrapper .ts-control")
+    # tom-select fills the dropdown after the click returns; read it once it is drawn.
+    page_.wait_for_selector(".ts-dropdown .option >> visible=true")
     options = page_.locator(".ts-dropdown:visible .option").all_text_contents()
     crimes = [n.label for n in hostile.nodes if n.kind == "crime"]
     assert sorted(options) == sorted(["any", *crimes])
