@@ -160,10 +160,9 @@ def _emit_table(table: Any, fmt: str | None, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{output}: cannot write: {exc.strerror}") from None
+    from lexgraph.render.output import write_output
+
+    write_output({output: text})
     click.echo(f"wrote {output}")
 
 

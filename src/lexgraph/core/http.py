@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from lexgraph.core.errors import InputError
+from lexgraph.core.namespaces import BASE
 from lexgraph.core.version import __version__
 
 #: The project's home, named in the User-Agent so that a depositary or store can reach us.
-HOME: Final = "https://w3id.org/lexgraph/"
+HOME: Final = BASE
 #: Seconds to wait for an answer, unless the caller says otherwise.
 TIMEOUT_S: Final = 30.0
 #: Largest answer read, in bytes, unless the caller says otherwise; a bigger one is refused.

@@ -45,8 +45,8 @@ from lexgraph.finder.answer import (
     BasisAnswer,
 )
 from lexgraph.finder.context import Context, default_store, parse_day
-from lexgraph.finder.coverage import RULES, candidates
-from lexgraph.finder.decide import decide, exists_on, offered
+from lexgraph.finder.coverage import RULES
+from lexgraph.finder.decide import decide, decide_all, exists_on, offered
 from lexgraph.store.labels import label, short_name
 from lexgraph.store.names import resolve_state
 from lexgraph.store.query import resolve_keyed
@@ -79,12 +79,7 @@ def find_basis(
     crime_node = resolve_keyed(store, "crime", crime)
     modality_node = resolve_keyed(store, "modality", modality)
     context = Context.of(store, day, (a, b), crime_node.value, modality_node.value)
-    decided = [
-        decide(context, c, a.value, b.value)
-        for c in candidates(store, crime_node, modality_node)
-        if exists_on(store, c, day)
-    ]
-    results = [r for r in decided if offered(r)]
+    results = decide_all(context, crime_node, modality_node, a.value, b.value)
     results.sort(key=lambda r: (VERDICTS.index(r.verdict), RULES.index(r.rule), r.instrument))
     return BasisAnswer(
         requesting=a.value,
@@ -94,11 +89,11 @@ def find_basis(
         on=day,
         candidates=tuple(results),
         names={
-            a.value: short_name(store, a.value),
-            b.value: short_name(store, b.value),
+            a.value: context.name(a.value),
+            b.value: context.name(b.value),
             crime_node.value: label(store, crime_node.value),
             modality_node.value: label(store, modality_node.value),
-            **{r.protocol: short_name(store, r.protocol) for r in results if r.protocol},
+            **{r.protocol: context.name(r.protocol) for r in results if r.protocol},
         },
         not_known=not_known(store, results, (a.value, b.value)),
     )
@@ -148,6 +143,7 @@ __all__ = [
     "BasisAnswer",
     "Context",
     "decide",
+    "decide_all",
     "default_store",
     "exists_on",
     "find_basis",

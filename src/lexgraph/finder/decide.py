@@ -16,7 +16,7 @@ from lexgraph.core.terms import Lex
 from lexgraph.core.turtle import natural_key
 from lexgraph.finder.answer import BASIS, CONDITIONAL, FRAMEWORK, NO_BASIS, UNKNOWN, Basis
 from lexgraph.finder.context import Context
-from lexgraph.finder.coverage import RULE_TEXT, Article, Candidate
+from lexgraph.finder.coverage import RULE_TEXT, Article, Candidate, candidates
 from lexgraph.finder.model import FRAMEWORK as FRAMEWORK_KINDS
 from lexgraph.finder.model import (
     GIVES_BASIS,
@@ -24,7 +24,7 @@ from lexgraph.finder.model import (
     Condition,
     ProvisionKind,
     Scope,
-    cite,
+    article_ref,
     provision_kinds,
     rank,
     scopes,
@@ -42,6 +42,20 @@ from lexgraph.finder.standing import (
 )
 from lexgraph.store.labels import label, last_segment
 from lexgraph.store.walk import value
+
+
+def decide_all(
+    context: Context, crime: ox.NamedNode, modality: ox.NamedNode, a: str, b: str
+) -> list[Basis]:
+    """Every candidate for ``crime`` and ``modality`` that existed on the context's date,
+    decided, less those not :func:`offered`: the one pipeline of the finder and the gaps."""
+    store = context.store
+    decided = [
+        decide(context, c, a, b)
+        for c in candidates(store, crime, modality)
+        if exists_on(store, c, context.on)
+    ]
+    return [r for r in decided if offered(r)]
 
 
 def offered(basis: Basis) -> bool:
@@ -194,7 +208,7 @@ def _kinds(
     for art in candidate.articles:
         recorded += provision_kinds(store, art.provision, context.modality)
     if not recorded:
-        where = ", ".join(_article_text(art) for art in candidate.articles)
+        where = ", ".join(article_ref(store, art.provision) for art in candidate.articles)
         found.unknowns.append(
             f"how {context.name(candidate.instrument)} {where} provides the modality is not "
             "recorded"
@@ -222,7 +236,7 @@ def _kinds(
     if not kept:
         found.reasons.append("the reservations take away every provision that gives the modality")
     elif kept[0].kind in FRAMEWORK_KINDS:
-        where = ", ".join(_kind_text(k) for k in kept)
+        where = ", ".join(article_ref(context.store, k.provision, k.paragraph) for k in kept)
         name = context.name(candidate.instrument)
         if kept[0].kind == "conditions-and-procedure":
             found.notes.append(
@@ -252,7 +266,7 @@ def _scope_conditions(context: Context, candidate: Candidate) -> list[Condition]
 
 def _scope_facts(context: Context, scope: Scope) -> list[Condition]:
     store = context.store
-    where = ", ".join(_number(store, p) for p in sorted(scope.defined_by, key=natural_key))
+    where = ", ".join(article_ref(store, p) for p in sorted(scope.defined_by, key=natural_key))
     cite = f" ({context.name(scope.instrument)} {where})" if where else ""
     facts = []
     if scope.kind == "penalty-threshold" and scope.months:
@@ -297,7 +311,7 @@ def _kind_conditions(
     instrument = context.name(candidate.instrument)
     routes = []
     for kind in usable:
-        cited = _kind_text(kind)
+        cited = article_ref(context.store, kind.provision, kind.paragraph)
         implied = KIND_CONDITION.get(kind.kind)
         facts = " and ".join(
             c.text for c in kind.conditions if c not in shared and c.key != implied
@@ -328,19 +342,6 @@ def _kind_conditions(
     return sorted(shared, key=lambda c: c.key) + alternatives
 
 
-def _article_text(art: Article) -> str:
-    return f"art. {art.number}" if art.number else last_segment(art.provision)
-
-
-def _number(store: ox.Store, provision: str) -> str:
-    number = value(store, provision, Lex.articleNumber)
-    return f"art. {number}" if number is not None else last_segment(provision)
-
-
-def _kind_text(kind: ProvisionKind) -> str:
-    return "art. " + cite(kind.provision.rsplit("/article/", 1)[-1], kind.paragraph)
-
-
 def _best_act(found: Standing, consenting: frozenset[str]) -> Act | None:
     """The act to cite for a standing: a dated consent from a primary source first."""
     consents = [a for a in found.acts if a.kind in consenting]
@@ -368,14 +369,14 @@ def _why(
         )
     for kind in kinds:
         what = label(store, instance("provision-kind", kind.kind))
+        cited = article_ref(store, kind.provision, kind.paragraph)
         lines.append(
-            f"{context.name(candidate.instrument)} {_kind_text(kind)} -> "
-            f"{label(store, kind.modality)}: {what}"
+            f"{context.name(candidate.instrument)} {cited} -> {label(store, kind.modality)}: {what}"
         )
     if not kinds:
         for art in candidate.articles:
             lines.append(
-                f"{context.name(candidate.instrument)} {_article_text(art)} -> "
+                f"{context.name(candidate.instrument)} {article_ref(store, art.provision)} -> "
                 f"{label(store, art.provides)}"
             )
     rule = RULE_TEXT[candidate.rule].format(

@@ -20,13 +20,10 @@ from lexgraph.finder.basis import (
     NO_INSTRUMENT,
     UNKNOWN,
     Context,
-    decide,
     default_store,
-    exists_on,
-    offered,
     parse_day,
 )
-from lexgraph.finder.coverage import candidates
+from lexgraph.finder.decide import decide_all
 from lexgraph.finder.standing import BOUND, Standing
 from lexgraph.store.labels import label
 from lexgraph.store.names import resolve_state
@@ -67,12 +64,7 @@ def gaps(
         crime_context = replace(context, crime=crime.value)
         for modality in instances(store, Lex.CooperationModality):
             pair_context = replace(crime_context, modality=modality.value)
-            decided = [
-                decide(pair_context, c, a.value, b.value)
-                for c in candidates(store, crime, modality)
-                if exists_on(store, c, day)
-            ]
-            results = [r for r in decided if offered(r)]
+            results = decide_all(pair_context, crime, modality, a.value, b.value)
             if any(r.verdict == BASIS for r in results):
                 continue
             if not results:

@@ -154,6 +154,15 @@ def cite(number: str, paragraph: str | None) -> str:
     return base + form if form.startswith(suffix) else number + form
 
 
+def article_ref(store: ox.Store, provision: str, paragraph: str | None = None) -> str:
+    """How an answer cites an article, and a paragraph of it: ``art. 16(4)``, by the article's
+    number (its IRI's last segment where it has none)."""
+    number = value(store, provision, Lex.articleNumber)
+    if number is None:
+        return last_segment(provision)
+    return "art. " + cite(str(number), paragraph)
+
+
 def rank(kind: str) -> int:
     """A kind's place in :data:`KINDS`, strongest first (an unknown kind last)."""
     return KINDS.index(kind) if kind in KINDS else len(KINDS)

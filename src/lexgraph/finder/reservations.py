@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from lexgraph.core.terms import Dcterms, Lex, Rdf
-from lexgraph.finder.model import Condition, conditions_of
+from lexgraph.finder.model import Condition, article_ref, conditions_of
 from lexgraph.store.labels import label, last_segment, short_name
 from lexgraph.store.walk import objects, subjects, value
 
@@ -100,7 +100,11 @@ def assess(
             key = last_segment(effect)
             blocks, why = False, "listed: it does not take the basis away"
             if key == "excludes-provision" and hit:
-                where = ", ".join(_article(store, p, record.paragraphs) for p in hit)
+                where = ", ".join(
+                    article_ref(store, p, paragraph)
+                    for p in hit
+                    for paragraph in record.paragraphs or (None,)
+                )
                 blocks, why = True, f"{name} excludes {where}"
             elif key == "excludes-provision" and not record.provisions:
                 why = "excludes provisions the graph does not name; read it before relying"
@@ -130,12 +134,6 @@ def assess(
                 )
             )
     return refs
-
-
-def _article(store: ox.Store, provision: str, paragraphs: tuple[str, ...]) -> str:
-    number = value(store, provision, Lex.articleNumber)
-    text = f"art. {number}" if number is not None else last_segment(provision)
-    return ", ".join(f"{text}({p})" for p in paragraphs) if paragraphs else text
 
 
 def in_paragraph(paragraph: str | None, within: tuple[str, ...]) -> bool:

@@ -48,6 +48,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from lexgraph.core.errors import InputError
+from lexgraph.core.escape import one_line
 from lexgraph.core.http import TIMEOUT_S
 from lexgraph.core.namespaces import ID
 from lexgraph.core.paths import Layout
@@ -61,7 +62,7 @@ from lexgraph.importers.participation import (
     write_participation,
 )
 from lexgraph.importers.records import check_url
-from lexgraph.importers.untc_tables import Table, clean_text, read_table
+from lexgraph.importers.untc_tables import Table, read_table
 from lexgraph.store.sources import parse_file
 
 #: Source tag of every record this importer writes (``id/participation/.../untc``).
@@ -149,7 +150,7 @@ def column_acts(header: str, where: str) -> dict[str | None, str]:
         match = ITEM.match(item)
         label: str = match["label"] if match else item
         suffix: str | None = match["suffix"] if match else None
-        act = LABELS.get(clean_text(label).casefold())
+        act = LABELS.get(one_line(label).casefold())
         if act is None:
             raise InputError(
                 f"{where}: column {header!r}: {label!r} is not a kind of act this importer "
@@ -169,7 +170,7 @@ def parse_value(value: str) -> tuple[dt.date, str | None] | None:
     >>> parse_value("14 Dec 2000 3")
     (datetime.date(2000, 12, 14), None)
     """
-    text = clean_text(value)
+    text = one_line(value)
     if not text:
         return None
     match = VALUE.match(text)
@@ -192,7 +193,7 @@ def participant_name(cell: str) -> tuple[str, bool]:
     >>> participant_name("[Ruritania 3]")
     ('Ruritania', True)
     """
-    name = FOOTNOTES.sub("", clean_text(cell))
+    name = FOOTNOTES.sub("", one_line(cell))
     bracketed = name.startswith("[") and name.endswith("]")
     if bracketed:
         name = FOOTNOTES.sub("", name[1:-1].strip())
@@ -244,7 +245,7 @@ def table_records(
                 declared = ", ".join("none" if s is None else s for s in suffixes)
                 raise InputError(
                     f"{where}:{line}: {name}, column {header!r}: unknown suffix "
-                    f"{suffix or 'none'!r} in {clean_text(cell)!r} (the column declares {declared})"
+                    f"{suffix or 'none'!r} in {one_line(cell)!r} (the column declares {declared})"
                 )
             if date.isoformat() > as_at:
                 raise InputError(

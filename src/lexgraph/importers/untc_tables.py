@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from lexgraph.core.errors import InputError
+from lexgraph.core.escape import one_line
 from lexgraph.core.http import TIMEOUT_S, fetch_text
 from lexgraph.importers import PURPOSE, read_text
 
@@ -35,11 +36,6 @@ class Table:
     as_at: str | None = None
 
 
-def clean_text(text: str) -> str:
-    """Fold a cell's or a page's runs of white space (no-break spaces included) to one space."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-
-
 def read_csv_table(text: str, where: str) -> Table:
     """Read a status table from CSV text; the first non-empty row is the header."""
     rows: list[tuple[int, tuple[str, ...]]] = []
@@ -51,7 +47,7 @@ def read_csv_table(text: str, where: str) -> Table:
             if not any(c.strip() for c in record):
                 continue
             if header is None:
-                header, header_line = tuple(clean_text(c) for c in record), reader.line_num
+                header, header_line = tuple(one_line(c) for c in record), reader.line_num
             else:
                 rows.append((reader.line_num, tuple(record)))
     except csv.Error as exc:
@@ -116,7 +112,7 @@ class _TableParser(HTMLParser):
 
     def _end_cell(self) -> None:
         if self._cell is not None and self._open and self.tables[self._open[-1]][1]:
-            self.tables[self._open[-1]][1][-1][1].append(clean_text("".join(self._cell)))
+            self.tables[self._open[-1]][1][-1][1].append(one_line("".join(self._cell)))
         self._cell = None
 
 
@@ -153,7 +149,7 @@ def read_html_table(text: str, where: str) -> Table:
     if not chosen:
         raise InputError(f"{where}: empty table: the participant table has no rows")
     as_at = None
-    found = STATUS_AS_AT.search(clean_text(" ".join(parser.text)))
+    found = STATUS_AS_AT.search(one_line(" ".join(parser.text)))
     if found:
         day, month, year = (int(g) for g in found.groups())
         try:

@@ -107,10 +107,15 @@ def _standing(answer: BasisAnswer, standing: Standing) -> str:
     return f"{answer.name(standing.state)} {standing.status}{since}"
 
 
+def _standings(answer: BasisAnswer, basis: Basis) -> str:
+    """Both states' standing towards the instrument (not its protocol), with their dates."""
+    with_protocol = [s for s in basis.standings if s.instrument == basis.instrument]
+    return "; ".join(_standing(answer, s) for s in with_protocol or basis.standings)
+
+
 def _line(answer: BasisAnswer, basis: Basis) -> str:
     """One line: the verdict, the short name, the articles, both states' standing and date."""
-    with_protocol = [s for s in basis.standings if s.instrument == basis.instrument]
-    standings = "; ".join(_standing(answer, s) for s in with_protocol or basis.standings)
+    standings = _standings(answer, basis)
     route = f" (through {answer.name(basis.protocol)})" if basis.protocol else ""
     return f"{basis.name}{route}, {_articles(basis)}: {standings}"
 
@@ -144,8 +149,7 @@ def render_md(answer: BasisAnswer, citation: str | None = None) -> str:
     lines = [f"**{_md(_head(answer))}**", ""]
     lines += ["| verdict | instrument | articles | standing |", "|---|---|---|---|"]
     for b in answer.candidates:
-        with_protocol = [s for s in b.standings if s.instrument == b.instrument]
-        standings = "; ".join(_standing(answer, s) for s in with_protocol or b.standings)
+        standings = _standings(answer, b)
         lines.append(
             f"| {VERDICT_TEXT[b.verdict]} | {_md(b.name)} | {_md(_articles(b))} | "
             f"{_md(standings)} |"

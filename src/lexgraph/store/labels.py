@@ -86,7 +86,10 @@ def labels(store: ox.Store, prefix: str) -> dict[str, str]:
     return found
 
 
-_ARTICLE = re.compile(r"\s*\((?:the|la|le|les|l')\)$", re.IGNORECASE)
+#: The articles UNTERM writes in brackets after a short name: "Philippines (the)",
+#: "Pays-Bas (les)", "Afghanistan (l')", "Países Bajos (los)".
+UNTERM_ARTICLE = r"\((?:the|le|la|les|l'|el|los|las)\)"
+_ARTICLE = re.compile(r"\s*" + UNTERM_ARTICLE + "$", re.IGNORECASE)
 
 
 def short_name(store: ox.Store, iri: str) -> str:

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -26,15 +27,13 @@ from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import ID, instance
 from lexgraph.core.suggest import close_matches
 from lexgraph.core.terms import Lex, Rdfs, Skos
-from lexgraph.store.labels import label
+from lexgraph.store.labels import UNTERM_ARTICLE, label, last_segment
 
 #: The properties a participant is found by, the preferred first (its name in suggestions).
 NAME_PROPERTIES = (Skos.prefLabel, Skos.altLabel, Skos.hiddenLabel, Rdfs.label)
 #: The kinds of participant, by the path of their IRIs.
 KINDS = ("state", "organization")
-#: The articles UNTERM writes in brackets after a short name: "Philippines (the)",
-#: "Pays-Bas (les)", "Afghanistan (l')", "Países Bajos (los)".
-_ARTICLE_AFTER = re.compile(r"\((?:the|le|la|les|l'|el|los|las)\)")
+_ARTICLE_AFTER = re.compile(UNTERM_ARTICLE)
 #: The articles that open a formal name: "the Russian Federation", "la République de Corée",
 #: "l'État plurinational de Bolivie" (its apostrophe already a space), "los Estados Unidos".
 _ARTICLE_BEFORE = re.compile(r"^(?:the|le|la|les|l|el|los|las) ")
@@ -75,11 +74,7 @@ def _named(store: ox.Store) -> Iterator[tuple[str, str]]:
         yield from sorted(found)
 
 
-def _code(iri: str) -> str:
-    return iri.rsplit("/", 1)[-1]
-
-
-def _by_code(store: ox.Store, text: str) -> ox.NamedNode | None:
+def _bylast_segment(store: ox.Store, text: str) -> ox.NamedNode | None:
     """The participant whose alpha-3 code, alpha-2 code or organisation key ``text`` is."""
     code = text.upper()
     if re.fullmatch(r"[A-Z]{3}", code) and any(
@@ -97,6 +92,36 @@ def _by_code(store: ox.Store, text: str) -> ox.NamedNode | None:
     return None
 
 
+@dataclass
+class _Names:
+    """The folded names of one store's participants (the IRIs of each, and one to show)."""
+
+    store: ox.Store
+    size: int
+    iris: dict[str, set[str]]
+    shown: dict[str, str]
+
+
+#: The name index of the last store asked about: folding every name of every participant
+#: takes some 80 ms, and a finder answer resolves two states. Like the subgraph index, it holds
+#: that one store (pyoxigraph stores cannot be referenced weakly) and is rebuilt when another
+#: store, or a changed one, comes.
+_LAST: list[_Names] = []
+
+
+def _name_index(store: ox.Store) -> tuple[dict[str, set[str]], dict[str, str]]:
+    if not _LAST or _LAST[0].store is not store or _LAST[0].size != len(store):
+        iris: dict[str, set[str]] = defaultdict(set)
+        shown: dict[str, str] = {}  # a name of each folded name, to show in a suggestion
+        for iri, name in _named(store):
+            folded = fold_name(name)
+            if folded:
+                iris[folded].add(iri)
+                shown.setdefault(folded, f"{name} ({last_segment(iri)})")
+        _LAST[:] = [_Names(store, len(store), iris, shown)]
+    return _LAST[0].iris, _LAST[0].shown
+
+
 def resolve_state(store: ox.Store, value: str) -> ox.NamedNode:
     """Resolve a state (or other participant) given by ISO code, key or name to its IRI.
 
@@ -104,22 +129,16 @@ def resolve_state(store: ox.Store, value: str) -> ox.NamedNode:
     none, with up to three close names.
     """
     text = value.strip()
-    found = _by_code(store, text)
+    found = _bylast_segment(store, text)
     if found is not None:
         return found
     wanted = fold_name(text)
-    iris: dict[str, set[str]] = defaultdict(set)
-    shown: dict[str, str] = {}  # a name of each folded name, to show in a suggestion
-    for iri, name in _named(store):
-        folded = fold_name(name)
-        if folded:
-            iris[folded].add(iri)
-            shown.setdefault(folded, f"{name} ({_code(iri)})")
+    iris, shown = _name_index(store)
     matches = sorted(iris.get(wanted, ()))
     if len(matches) == 1:
         return ox.NamedNode(matches[0])
     if matches:
-        both = " and ".join(f"{label(store, iri)} ({_code(iri)})" for iri in matches)
+        both = " and ".join(f"{label(store, iri)} ({last_segment(iri)})" for iri in matches)
         raise InputError(f"state {value!r} is ambiguous: it names {both}; give an ISO code")
     choices = {folded: min(found) for folded, found in iris.items()}
     close = [shown[name] for name in close_matches(wanted, choices)] if wanted else []
