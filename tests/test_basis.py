@@ -281,7 +281,8 @@ def test_cli_basis_table_and_json(
     ]
     table = CliRunner().invoke(main, args)
     assert table.exit_code == 0, table.output
-    assert "CONDITIONAL  UNTOC (through TIP Protocol), art. 16(6), 16(4), 16(3)" in table.output
+    line = "CONDITIONAL  UNTOC (through Trafficking in Persons Protocol), art. 16(6), 16(4), 16(3)"
+    assert line in table.output
     assert "instrument/untoc" not in table.output
     as_json = CliRunner().invoke(main, [*args, "--format", "json"])
     assert json.loads(as_json.output)["summary"]["conditional"] == [ID + "instrument/untoc"]

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+from typing import TYPE_CHECKING
+
 import click
 
 from lexgraph.cli.common import F, user_errors
 from lexgraph.core.paths import Layout
 from lexgraph.render.basis import FORMATS as BASIS_FORMATS
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from lexgraph.render.pairs import Pair
+
+#: The formats of gaps and dyad (kept here so that --help does not load the renderer).
+PAIR_FORMATS = ("table", "md", "csv", "json")
 
 
 def _pair(func: F) -> F:
@@ -56,33 +68,68 @@ def basis_cmd(
     click.echo(render_basis(answer, fmt, citation_line(layout)), nl=False)
 
 
+def _width() -> int | None:
+    """The terminal's width when writing to one, else None (tables are not cut)."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
 @click.command("gaps")
 @_pair
-@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
+@click.option(
+    "--format", "fmt", type=click.Choice(PAIR_FORMATS), default="table", show_default=True
+)
 @user_errors
 def gaps_cmd(requesting: str, requested: str, on: str | None, fmt: str) -> None:
-    """The crime type x modality pairs for which no shared instrument gives a basis."""
-    from lexgraph.finder.gaps import gaps
-    from lexgraph.render.basis import render_gaps
-    from lexgraph.store.query import open_store
+    """The crime type x modality pairs for which no shared instrument gives a basis.
 
-    layout = Layout.default()
-    found = gaps(requesting, requested, on, store=open_store(layout.store))
-    click.echo(render_gaps(found, fmt), nl=False)
+    A summary line first, then one row per pair: its verdict (conditional, unknown, no basis,
+    or no instrument in the corpus), the crime type, the modality and the candidates.
+    """
+    from lexgraph.finder.gaps import gaps
+    from lexgraph.render.pairs import render_gaps
+
+    store, pair = _pair_of(requesting, requested, on)
+    found = gaps(requesting, requested, pair.on, store=store)
+    click.echo(render_gaps(found, fmt, pair, _width()), nl=False)
 
 
 @click.command("dyad")
 @click.argument("first")
 @click.argument("second")
 @click.option("--on", "on", metavar="YYYY-MM-DD", help="Date (default: today).")
-@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table")
+@click.option(
+    "--format", "fmt", type=click.Choice(PAIR_FORMATS), default="table", show_default=True
+)
 @user_errors
 def dyad_cmd(first: str, second: str, on: str | None, fmt: str) -> None:
-    """The timeline of the instruments both states are bound by."""
+    """The instruments both states are bound by, the earliest first.
+
+    Each row gives the date from which both are bound and which date that is (a state's entry
+    into force, its consent, or the instrument's entry into force), and each state's own date.
+    """
     from lexgraph.finder.gaps import dyad
-    from lexgraph.render.basis import render_dyad
+    from lexgraph.render.pairs import render_dyad
+
+    store, pair = _pair_of(first, second, on)
+    shared = dyad(first, second, pair.on, store=store)
+    click.echo(render_dyad(shared, fmt, pair, _width()), nl=False)
+
+
+def _pair_of(first: str, second: str, on: str | None) -> tuple[ox.Store, Pair]:
+    """The built store and the :class:`~lexgraph.render.pairs.Pair` asked about."""
+    from lexgraph.finder.basis import parse_day
+    from lexgraph.render.pairs import Pair
+    from lexgraph.store.labels import short_name
+    from lexgraph.store.names import resolve_state
     from lexgraph.store.query import open_store
 
-    layout = Layout.default()
-    shared = dyad(first, second, on, store=open_store(layout.store))
-    click.echo(render_dyad(shared, fmt), nl=False)
+    store = open_store(Layout.default().store)
+    names: dict[str, str] = {}
+
+    def name(iri: str) -> str:
+        if iri not in names:
+            names[iri] = short_name(store, iri)
+        return names[iri]
+
+    a, b = resolve_state(store, first), resolve_state(store, second)
+    return store, Pair(a.value, b.value, parse_day(on), name)

@@ -6,6 +6,7 @@ renderer, and not the SHACL validator that ``build`` needs.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -173,4 +174,5 @@ def run_query(
         local = open_store(layout.store) if layout.store.exists() else None
         bound = substitutions(local, question, values)
         result = remote.query(with_values(question.text, bound), question.name)
-    click.echo(render_result(result, fmt), nl=False)
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    click.echo(render_result(result, fmt, width), nl=False)

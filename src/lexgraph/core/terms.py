@@ -111,6 +111,7 @@ class Lex:
     scopeKind: Final = LEX + "scopeKind"
     scopeOf: Final = LEX + "scopeOf"
     secondarySource: Final = LEX + "secondarySource"
+    shortName: Final = LEX + "shortName"
     signaturePlace: Final = LEX + "signaturePlace"
     startDate: Final = LEX + "startDate"
     subdivisionOf: Final = LEX + "subdivisionOf"

@@ -9,11 +9,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from lexgraph.core.escape import markdown as _md
-from lexgraph.core.namespaces import key_of
 from lexgraph.finder.basis import (
     BASIS,
     CONDITIONAL,
@@ -23,7 +21,6 @@ from lexgraph.finder.basis import (
     Basis,
     BasisAnswer,
 )
-from lexgraph.finder.gaps import Gap, Shared
 from lexgraph.finder.model import cite
 from lexgraph.finder.standing import NOT_YET_IN_FORCE, Standing
 
@@ -47,13 +44,14 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """``value`` made JSON-ready: dates as ISO text, tuples as lists, recursively."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
@@ -73,7 +71,7 @@ def to_json(answer: BasisAnswer, citation: str | None = None) -> dict[str, Any]:
             "conditional": [b.instrument for b in answer.conditional],
             "unknown": [b.instrument for b in answer.unknown],
         },
-        "candidates": [_plain(dataclasses.asdict(b)) for b in answer.candidates],
+        "candidates": [plain(dataclasses.asdict(b)) for b in answer.candidates],
         "not_known": list(answer.not_known),
         "citation": citation,
     }
@@ -177,27 +175,3 @@ def render(answer: BasisAnswer, fmt: str, citation: str | None = None) -> str:
     if fmt == "md":
         return render_md(answer, citation)
     return render_table(answer, citation)
-
-
-def render_gaps(found: Sequence[Gap], fmt: str) -> str:
-    """Render the gaps of a pair of states, grouped by verdict."""
-    if fmt == "json":
-        return json.dumps([_plain(dataclasses.asdict(g)) for g in found], indent=2) + "\n"
-    lines = []
-    for gap in found:
-        candidates = ", ".join(key_of(c) for c in gap.candidates) or "-"
-        lines.append(
-            f"{gap.verdict:<13} {key_of(gap.crime):<45} {key_of(gap.modality):<40} {candidates}"
-        )
-    return "\n".join(lines) + ("\n" if lines else "no gaps\n")
-
-
-def render_dyad(shared: Sequence[Shared], fmt: str) -> str:
-    """Render the timeline of the instruments two states are both bound by."""
-    if fmt == "json":
-        return json.dumps([_plain(dataclasses.asdict(s)) for s in shared], indent=2) + "\n"
-    lines = []
-    for item in shared:
-        since = item.since.isoformat() if item.since else "?"
-        lines.append(f"{since}  {key_of(item.instrument):<50} {item.title}")
-    return "\n".join(lines) + ("\n" if lines else "no instrument binds both\n")

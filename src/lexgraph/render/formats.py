@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 
 import pyoxigraph as ox
 
@@ -15,6 +16,8 @@ from lexgraph.core.terms import Xsd
 from lexgraph.store.query import Result, Term
 
 FORMATS = ("table", "csv", "tsv", "json", "md", "ttl")
+#: The formats that write a graph: they fit CONSTRUCT and DESCRIBE answers only.
+GRAPH_FORMATS = ("ttl",)
 
 
 def short(term: Term | None) -> str:
@@ -49,10 +52,45 @@ def _json_term(term: Term) -> dict[str, str]:
     return {"type": "triple", "value": str(term)}
 
 
-def render_result(result: Result, fmt: str) -> str:
-    """Render ``result`` in ``fmt``; SPARQL JSON results for ``json``."""
+def fit_widths(widths: list[int], room: int | None, gap: int = 2, least: int = 8) -> list[int]:
+    """Column widths sized to their content that fit in ``room`` characters (no limit when
+    ``room`` is None): the widest column is narrowed first, none below ``least`` or its content.
+
+    >>> fit_widths([5, 70, 30], None)
+    [5, 70, 30]
+    >>> fit_widths([5, 70, 30], 80)
+    [5, 41, 30]
+    """
+    widths = list(widths)
+    if room is None:
+        return widths
+    while sum(widths) + gap * (len(widths) - 1) > room:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= least:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def render_result(result: Result, fmt: str, width: int | None = None) -> str:
+    """Render ``result`` in ``fmt``; SPARQL JSON results for ``json``.
+
+    The ``table`` format sizes each column to its content; with ``width`` (a terminal's), the
+    widest columns are cut (with an ellipsis) until the table fits.
+    """
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
+    if fmt in GRAPH_FORMATS and not result.triples and result.variables:
+        fitting = ", ".join(f for f in FORMATS if f not in GRAPH_FORMATS)
+        raise InputError(
+            f"a SELECT answer is a table, not a graph: --format {fmt} does not fit; use one of "
+            f"{fitting} (or ask a CONSTRUCT or DESCRIBE query for {fmt})"
+        )
+    if fmt in GRAPH_FORMATS and result.boolean is not None:
+        raise InputError(
+            f"an ASK answer is true or false, not a graph: --format {fmt} does not fit; use "
+            "table or json"
+        )
     if result.boolean is not None:
         if fmt == "json":
             return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
@@ -93,16 +131,31 @@ def render_result(result: Result, fmt: str) -> str:
         ]
         lines += ["| " + " | ".join(markdown(c) for c in row) + " |" for row in cells]
         return "\n".join(lines) + "\n"
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
-    widths = [min(w, 60) for w in widths]
+    return text_table(result.variables, cells, width) + (
+        f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n"
+    )
 
-    def line(values: list[str]) -> str:
+
+def text_table(
+    columns: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None
+) -> str:
+    """A plain-text table for a terminal: a header, a rule, the rows; columns sized to their
+    content (:func:`fit_widths`), a cut cell ending in an ellipsis.
+
+    >>> print(text_table(["state", "since"], [["France", "2002-10-29"]]), end="")
+    state   since
+    ------  ----------
+    France  2002-10-29
+    """
+    widths = fit_widths(
+        [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(columns)], width
+    )
+
+    def line(values: Sequence[str]) -> str:
         return "  ".join(
             (v if len(v) <= w else v[: w - 1] + "…").ljust(w)
             for v, w in zip(values, widths, strict=True)
         ).rstrip()
 
-    body = [line(list(result.variables)), line(["-" * w for w in widths])]
-    body += [line(r) for r in cells]
-    body.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    body = [line(columns), line(["-" * w for w in widths]), *(line(r) for r in rows)]
     return "\n".join(body) + "\n"

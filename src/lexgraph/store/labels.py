@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from lexgraph.core.terms import Rdfs, Skos
+from lexgraph.core.terms import Lex, Rdfs, Skos
 
 #: The properties a label is taken from, first found first.
 LABEL_PROPERTIES = (Skos.prefLabel, Rdfs.label, Skos.notation)
@@ -93,9 +93,10 @@ _ARTICLE = re.compile(r"\s*" + UNTERM_ARTICLE + "$", re.IGNORECASE)
 
 
 def short_name(store: ox.Store, iri: str) -> str:
-    """The name to use in a sentence: the shortest English alternative label when it is
-    shorter than the label (``UNTOC``), else the label without a UNTERM article in brackets
-    (``Russian Federation``, not ``Russian Federation (the)``).
+    """The name to use in a sentence, a table or a figure: the node's ``lex:shortName``
+    (every instrument has one: ``UNTOC``, ``ETS 24 Extradition Convention``), else the
+    shortest English alternative label when it is shorter than the label, else the label
+    without a UNTERM article in brackets (``Russian Federation``, not ``Russian Federation (the)``).
 
     >>> store = ox.Store()
     >>> node = ox.NamedNode("https://w3id.org/lexgraph/id/state/PHL")
@@ -104,6 +105,9 @@ def short_name(store: ox.Store, iri: str) -> str:
     >>> short_name(store, node.value)
     'Philippines'
     """
+    given = best(literal for _, literal in _literals(store, ox.NamedNode(iri), Lex.shortName))
+    if given is not None:
+        return given
     full = _ARTICLE.sub("", label(store, iri))
     alternatives = [
         literal.value

@@ -71,8 +71,12 @@ def parse_params(spec: str, where: str) -> tuple[Param, ...]:
     return tuple(params)
 
 
-def read_query(path: Path) -> LibraryQuery:
-    """Read one ``.rq`` file and its header."""
+def read_query(path: Path, *, library: bool = True) -> LibraryQuery:
+    """Read one ``.rq`` file and its header.
+
+    A question of the library must have a ``summary`` line; a user's own file (``library``
+    false) need not, and is summarised by its file name.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -82,7 +86,7 @@ def read_query(path: Path) -> LibraryQuery:
         match = _HEADER.match(line)
         if match:
             fields[match.group(1)] = match.group(2)
-    if "summary" not in fields:
+    if library and "summary" not in fields:
         raise InputError(f"{path}: no '#+ summary:' line")
     severity = fields.get("severity", "error")
     if severity not in ("error", "warning"):
@@ -91,7 +95,7 @@ def read_query(path: Path) -> LibraryQuery:
         name=path.stem,
         path=path,
         text=text,
-        summary=fields["summary"],
+        summary=fields.get("summary", path.name),
         params=parse_params(fields.get("params", ""), str(path)),
         tags=tuple(t.strip() for t in fields.get("tags", "").split(",") if t.strip()),
         severity=severity,

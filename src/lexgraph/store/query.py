@@ -209,6 +209,50 @@ def substitutions(
     return bound
 
 
+_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+_PREFIXED = re.compile(r"(?:^|[\s(){},;/^|!=<>])([A-Za-z][\w.-]*)?:[^\s(){},;]*$")
+#: An engine's "expected one of" list longer than this is summarised, not printed.
+_MAX_EXPECTED = 12
+
+
+def syntax_message(text: str, exc: SyntaxError) -> str:
+    """The engine's SPARQL syntax error as one line: ``LINE:COL: what``, with the undeclared
+    prefix named (and lexgraph's declaration for it, where it is one of the project's), and
+    a long list of expected tokens cut to its first few.
+
+    >>> try:
+    ...     ox.Store().query("SELECT * WHERE { ?s a lex:Instrument }")
+    ... except SyntaxError as exc:
+    ...     print(syntax_message("SELECT * WHERE { ?s a lex:Instrument }", exc))
+    1:37: SPARQL syntax error: the prefix lex: is not declared; add PREFIX lex: <https://w3id.org/lexgraph/ontology#>
+    """
+    found = _AT.match(str(exc))
+    if not found:
+        return " SPARQL syntax error: " + " ".join(str(exc).split())
+    line, column, what = int(found.group(1)), int(found.group(2)), found.group(3)
+    where = f"{line}:{column}: SPARQL syntax error: "
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "Prefix not found" in what:
+        name = _PREFIXED.search(source[: column - 1])
+        if name is None:
+            return where + "a prefix is not declared"
+        prefix = name.group(1) or ""
+        known = PREFIXES.get(prefix)
+        hint = f"; add PREFIX {prefix}: <{known}>" if known else "; declare it with PREFIX"
+        return where + f"the prefix {prefix}: is not declared{hint}"
+    near = source[: column - 1].split()
+    if near:
+        where += f"after {near[-1][-30:]!r}: "
+    expected = [e.strip() for e in what.removeprefix("expected one of").split(",")]
+    if what.startswith("expected one of") and (
+        len(expected) > _MAX_EXPECTED or any("\\u{" in e or ".." in e for e in expected)
+    ):
+        words = [e for e in expected if e.isalpha()][:_MAX_EXPECTED]
+        return where + "unexpected text" + (f"; expected e.g. {', '.join(words)}" if words else "")
+    return where + " ".join(what.split())
+
+
 def execute(
     store: ox.Store,
     text: str,
@@ -227,7 +271,7 @@ def execute(
             text, use_default_graph_as_union=True, substitutions=dict(bindings or {})
         )
     except SyntaxError as exc:
-        raise InputError(f"{where}: SPARQL syntax error: {exc}") from None
+        raise InputError(f"{where}:{syntax_message(text, exc)}") from None
     except (RuntimeError, OSError) as exc:
         raise InputError(f"{where}: the query cannot run: {exc}") from None
     if isinstance(answer, ox.QueryBoolean):
@@ -247,7 +291,7 @@ def find_question(questions_dir: Path, name: str) -> LibraryQuery:
     """Return a library question by name, or read a query file given by path."""
     path = Path(name)
     if path.suffix == ".rq" and path.is_file():
-        return read_query(path)
+        return read_query(path, library=False)
     library = read_library(questions_dir)
     for question in library:
         if question.name == name:
