@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -113,15 +114,21 @@ def test_each_page_links_the_query_files_that_produced_it(site: Path) -> None:
 def test_a_pages_rows_are_those_of_its_query_file(
     built: tuple[Layout, BuildResult], site: Path
 ) -> None:
-    """The UNTOC page lists as many participation records as its .rq file returns for it."""
+    """The UNTOC page lists the acts its .rq file returns for it: one row per act (state, kind,
+    date, entry into force), with every source that reports it, states in name order."""
     layout, _ = built
     store = ox.Store.read_only(str(layout.store))
     question = read_query(site / "queries" / "participation-of-instrument.rq")
     rows = execute(store, question.text, substitutions(store, question, {"instrument": "untoc"}))
-    records = {row["record"] for row in rows.values()}
+    acts = {(r["state"], r["act"], r["date"], r["inForce"]) for r in rows.values()}
+    sources = {str(r["source"]) for r in rows.values()}
     page = (site / "instrument" / "untoc.html").read_text()
     section = page.split("<h2>Participation records</h2>", 1)[1].split("<h2>", 1)[0]
-    assert section.count("<tr>") - 1 == len(records)
+    assert section.count("<tr>") - 1 == len(acts) < len(rows.values())
+    assert all(html.escape(s) in section for s in sources)
+    states = re.findall(r"<tr><td><a [^>]*>([^<]*)</a>", section)
+    assert states == sorted(states, key=str.casefold)
+    assert '<span class="date">2003-09-29</span>' in section or "2003" in section
 
 
 def test_each_page_embeds_its_neighbourhood_graph(site: Path) -> None:
@@ -252,3 +259,65 @@ def test_site_under_an_unwritable_place_is_one_line(
         write_site(
             blocker / "site" / "out", store=ox.Store.read_only(str(layout.store)), layout=layout
         )
+
+
+def test_index_is_organised_with_counts_and_searches_offline(
+    site: Path, watched_page: WatchedPage
+) -> None:
+    """The index groups entities by what people look for, counts them, and its search box
+    filters them (accents and case ignored) with the site's own script; a screenshot is kept."""
+    page = (site / "index.html").read_text()
+    for title in ("Crime types, by family", "Cooperation modalities", "States, by region"):
+        assert re.search(re.escape(title) + r" \(\d+\)", page), title
+    assert "Deposited with the Secretary-General of the United Nations (" in page
+    assert re.search(r"<h3>Europe \(\d+\)</h3>", page)
+    watched_page.open(site / "index.html", ready="#find")
+    watched_page.page.fill("#find", "IVORY coast")
+    shown = watched_page.page.locator("section.kind li:not(.hidden)")
+    assert shown.count() == 1
+    assert "Ivory Coast" in shown.first.inner_text()
+    assert watched_page.page.locator("#found").inner_text() == "1 found"
+    shots = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    watched_page.page.fill("#find", "")
+    watched_page.page.screenshot(path=str(shots / "site-index.png"), full_page=False)
+    assert watched_page.blocked == [] and watched_page.errors == []
+
+
+_COMMAND = re.compile(r"<code>lexgraph query ([\w-]+)((?: -p [\w]+=[^ <]+)*)( --all)?</code>")
+
+
+def test_every_rerun_command_binds_every_parameter(site: Path) -> None:
+    """A rerun command binds each parameter its question declares, or says --all: never a
+    default that would answer for another entity."""
+    checked = 0
+    for path in site.rglob("*.html"):
+        if path.name.endswith(".graph.html"):
+            continue
+        for name, params, free in _COMMAND.findall(path.read_text()):
+            declared = sorted(p.name for p in read_query(site / "queries" / f"{name}.rq").params)
+            bound = sorted(re.findall(r"-p (\w+)=", params))
+            assert bound == declared or (free and not bound and declared), (path, name)
+            checked += 1
+    assert checked > 1000
+
+
+def test_page_text_names_no_internals(site: Path) -> None:
+    """No page speaks of the code (module paths, 'depth-1 selection') or shows keys as text."""
+    for path in site.rglob("*.html"):
+        if path.name.endswith(".graph.html"):
+            continue
+        text = re.sub(r"<[^>]+>", " ", path.read_text())
+        assert not re.search(r"\blexgraph\.(?:views|finder|store|render|core)\b", text), path
+        assert "depth-1" not in text and "subgraph" not in text, path
+
+
+def test_modality_page_links_articles_in_article_order(site: Path) -> None:
+    """A modality page gives one row per instrument, its articles as links to their rows on
+    the instrument's page, in article order (2 before 14)."""
+    page = (site / "modality" / "extradition.html").read_text()
+    row = next(r for r in page.split("<tr>") if "ETS 24 Extradition Convention" in r)
+    numbers = re.findall(r'href="[^"]*coe-extradition-ets24\.html#art-(\w+)"', row)
+    assert numbers and numbers == sorted(numbers, key=lambda n: (len(n), n))
+    target = (site / "instrument" / "coe-extradition-ets24.html").read_text()
+    assert all(f'id="art-{n}"' in target for n in numbers)

@@ -97,6 +97,12 @@ def list_queries() -> None:
     metavar="KEY=VALUE",
     help="A parameter of the question; repeat for several.",
 )
+@click.option(
+    "--all",
+    "free",
+    is_flag=True,
+    help="Leave every parameter free: the question's answer for every value at once.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option(
     "--endpoint",
@@ -118,6 +124,7 @@ def list_queries() -> None:
 def run_query(
     name: str,
     params: tuple[str, ...],
+    free: bool,
     fmt: str,
     endpoint: str | None,
     timeout: float | None,
@@ -141,6 +148,8 @@ def run_query(
         if not sep or not key:
             raise InputError(f"parameter {item!r} is not KEY=VALUE")
         values[key.strip()] = value
+    if free and values:
+        raise InputError("give parameters with -p, or leave them all free with --all, not both")
     question = find_question(layout.questions, name)
     untrusted = Path(name).suffix == ".rq" and Path(name).is_file()  # as find_question reads it
     if endpoint is None and untrusted:
@@ -148,7 +157,7 @@ def run_query(
         from lexgraph.untrusted.sandbox import run_isolated
 
         store = open_store(layout.store)
-        bound = substitutions(store, question, values)
+        bound = {} if free else substitutions(store, question, values)
         max_rows = MAX_ROWS.value(max_rows)
         try:
             check_query(question.text)
@@ -166,13 +175,14 @@ def run_query(
             click.echo(f"warning: only the first {max_rows} rows are shown (--max-rows)", err=True)
     elif endpoint is None:
         store = open_store(layout.store)
-        result = execute(store, question.text, substitutions(store, question, values), name)
+        bound = {} if free else substitutions(store, question, values)
+        result = execute(store, question.text, bound, name)
     else:
         from lexgraph.publish.remote import Endpoint, with_values
 
         remote = Endpoint(endpoint, timeout_s=QUERY_TIMEOUT_S.value(timeout))
         local = open_store(layout.store) if layout.store.exists() else None
-        bound = substitutions(local, question, values)
+        bound = {} if free else substitutions(local, question, values)
         result = remote.query(with_values(question.text, bound), question.name)
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     click.echo(render_result(result, fmt, width), nl=False)

@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from lexgraph.core.escape import html as _h
 from lexgraph.core.namespaces import ID, key_of
 from lexgraph.finder.standing import Record
 from lexgraph.render.site.frame import page_path, rel
+from lexgraph.store.labels import short_name
 from lexgraph.store.library import LibraryQuery
-from lexgraph.store.query import find_question
+from lexgraph.store.query import execute, find_question
 from lexgraph.views.context import Context, labels
 from lexgraph.views.parties import PARTICIPATION, PARTICIPATION_OF_STATE, records, standings
 from lexgraph.views.subgraph import Node, Subgraph
@@ -49,6 +51,12 @@ class SiteData:
     as_at: dict[str, str]
     used: dict[str, LibraryQuery]
     regions: dict[str, str]
+    #: The short name of each instrument (what links and tables call it).
+    short_names: dict[str, str]
+    #: Each instrument's family on the index: its depositary, or its kind of soft law.
+    families: dict[str, str]
+    #: The continental M49 region (Africa, Americas, Asia, Europe, Oceania) of each state.
+    continents: dict[str, str]
 
     def group(self, question: str, column: str, iri: str) -> list[dict[str, object]]:
         return self.by.get((question, column, iri), [])
@@ -80,30 +88,109 @@ def gather(ctx: Context, corpus: Subgraph) -> SiteData:
     used[PARTICIPATION.name] = PARTICIPATION
     used[PARTICIPATION_OF_STATE.name] = PARTICIPATION_OF_STATE
     regions = labels(ctx, "region")
-    return SiteData(nodes, paths, rows, dict(by), dict(records_by), status, as_at, used, regions)
+    short_names = {
+        i: short_name(ctx.store, i)
+        for i, n in nodes.items()
+        if n.kind in ("instrument", "soft-law")
+    }
+    continents = {}
+    for row in rows["states-in-region"]:
+        key = str(row.get("region") or "")
+        if key in CONTINENTS and isinstance(row.get("state"), str):
+            continents[str(row["state"])] = regions.get(ID + "region/" + key, key)
+    return SiteData(
+        nodes, paths, rows, dict(by), dict(records_by), status, as_at, used, regions,
+        short_names, families(ctx), continents,
+    )  # fmt: skip
 
 
-def link(data: SiteData, iri: object, here: str, text: str | None = None) -> str:
-    """A link to the page of ``iri`` from the page ``here``; its label alone if it has none."""
+#: The M49 regions the index groups states by.
+CONTINENTS = ("m49-002", "m49-019", "m49-142", "m49-150", "m49-009")
+
+_FAMILIES = """
+PREFIX lex: <https://w3id.org/lexgraph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?instrument ?depositary ?kind WHERE {
+  ?instrument a lex:Instrument .
+  OPTIONAL { ?instrument lex:depositary/skos:prefLabel ?depositary
+             FILTER(LANGMATCHES(LANG(?depositary), "en")) }
+  OPTIONAL { ?instrument a ?class . VALUES ?class { lex:Resolution lex:Declaration lex:Standard }
+             ?class skos:prefLabel|<http://www.w3.org/2000/01/rdf-schema#label> ?kind
+             FILTER(LANGMATCHES(LANG(?kind), "en")) }
+}
+"""
+
+
+def families(ctx: Context) -> dict[str, str]:
+    """Each instrument's family on the index: "Deposited with <depositary>", its kind of soft
+    law (resolutions, declarations, standards), or "Other instruments"."""
+    depositaries: dict[str, set[str]] = defaultdict(set)
+    kinds: dict[str, str] = {}
+    for row in execute(ctx.store, _FAMILIES, {}, "families").values():
+        iri = str(row["instrument"])
+        if row["depositary"] is not None:
+            depositaries[iri].add(str(row["depositary"]))
+        if row["kind"] is not None:
+            kinds.setdefault(iri, str(row["kind"]))
+        kinds.setdefault(iri, "")
+    found: dict[str, str] = {}
+    for iri, kind in kinds.items():
+        named = sorted(depositaries.get(iri, ()))
+        if len(named) == 1:
+            found[iri] = f"Deposited with the {named[0]}"
+        elif named and all(n.startswith("Government of") for n in named):
+            found[iri] = "Deposited with several governments"
+        elif named:
+            found[iri] = "Deposited with several depositaries"
+        else:
+            found[iri] = kind[:1].upper() + kind[1:] + "s" if kind else "Other instruments"
+    return found
+
+
+def link(data: SiteData, iri: object, here: str, text: str | None = None, anchor: str = "") -> str:
+    """A link to the page of ``iri`` from the page ``here`` (at ``anchor``, if given), named
+    by its short name with its full title as a tooltip; its name alone if it has no page."""
     iri = str(iri or "")
     node = data.nodes.get(iri)
-    label = text or (node.label if node else key_of(iri))
+    full = node.label if node else key_of(iri)
+    label = text or data.short_names.get(iri) or full
+    title = f' title="{_h(full)}"' if full != label else ""
     target = data.paths.get(iri)
-    return f'<a href="{rel(target, here)}">{_h(label)}</a>' if target else _h(label)
+    if not target:
+        return _h(label)
+    href = rel(target, here) + (f"#{quote(anchor)}" if anchor else "")
+    return f'<a href="{href}"{title}>{_h(label)}</a>'
 
 
 def query_note(
-    data: SiteData, here: str, name: str, params: Mapping[str, str] | None = None
+    data: SiteData,
+    here: str,
+    name: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    rows_of: str | None = None,
 ) -> str:
-    """The note under a section: the query file it ran and the command that reruns it."""
-    params = params or {}
-    args = "".join(f" -p {k}={v}" for k, v in params.items())
-    bound = ", ".join(f"{k} = {v}" for k, v in params.items())
+    """The note under a section: the query file it ran and the command that reruns it.
+
+    The command is complete: it binds every parameter the question declares, from ``params``;
+    a section that shows the rows of one entity out of the question's whole answer
+    (``rows_of`` names that entity) gives the command for the whole answer, ``--all``.
+    """
+    params = dict(params or {})
+    question = data.used[name]
+    declared = [p.name for p in question.params]
+    if rows_of is None and sorted(params) != sorted(declared):
+        raise ValueError(f"{name}: the rerun command must bind {declared}, not {sorted(params)}")
     href = rel(f"queries/{name}.rq", here)
+    if rows_of is not None:
+        command = f"lexgraph query {name}" + (" --all" if declared else "")
+        what = f"; this section shows its rows for {rows_of}"
+    else:
+        command = f"lexgraph query {name}" + "".join(f" -p {k}={v}" for k, v in params.items())
+        what = ""
     return (
-        f'<p class="query">Query: <a href="{href}">{_h(name)}.rq</a>'
-        + (f" with {_h(bound)}" if bound else "")
-        + f"; to rerun: <code>{_h(f'lexgraph query {name}{args}')}</code></p>"
+        f'<p class="query">Query: <a href="{href}">{_h(name)}.rq</a>{_h(what)}; '
+        f"to rerun: <code>{_h(command)}</code></p>"
     )
 
 

@@ -27,7 +27,38 @@ th{background:#f4f4f4}dl.facts{display:grid;grid-template-columns:max-content 1f
 dl.facts dt{font-weight:600}p.query{font-size:.85em;color:#555}code{font-size:.92em}
 iframe.graph{width:100%;height:36rem;border:1px solid #ccc}
 footer{margin-top:2em;font-size:.85em;color:#555}
-ul.columns{columns:16rem}
+ul.columns{columns:16rem;margin-top:.2em}span.date{white-space:nowrap}
+h3{font-size:1em;margin:.9em 0 .1em}p.toc{font-size:.95em}input#find{font:inherit;width:22rem}
+.hidden{display:none}
+"""
+
+#: The index's search: filters the lists as one types, ignoring case and accents; offline.
+SEARCH_JS = """\
+(function () {
+  var input = document.getElementById("find"), found = document.getElementById("found");
+  if (!input) { return; }
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\\u0300-\\u036f]/g, "")
+      .replace(/[\\u2018\\u2019\\u02bc]/g, "'").toLowerCase();
+  }
+  var items = Array.prototype.slice.call(document.querySelectorAll("section.kind li"));
+  items.forEach(function (li) {
+    var a = li.querySelector("a");
+    li.dataset.text = fold(li.textContent + " " + (a && a.title ? a.title : ""));
+  });
+  input.addEventListener("input", function () {
+    var words = fold(input.value).split(/\\s+/).filter(Boolean), shown = 0;
+    items.forEach(function (li) {
+      var hit = words.every(function (w) { return li.dataset.text.indexOf(w) >= 0; });
+      li.classList.toggle("hidden", !hit);
+      if (hit) { shown += 1; }
+    });
+    document.querySelectorAll("div.group, section.kind").forEach(function (box) {
+      box.classList.toggle("hidden", !box.querySelector("li:not(.hidden)"));
+    });
+    found.textContent = words.length ? shown + " found" : "";
+  });
+})();
 """
 
 
@@ -71,7 +102,8 @@ def document(title: str, here: str, body: str, citation: str) -> str:
     """A whole page: the frame (style sheet, link home, citation) around ``body``."""
     up = "../" * here.count("/")
     csp = (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+        "frame-src 'self'; "
         "child-src 'self'"
     )
     return (

@@ -5,12 +5,15 @@ of entity (instrument, crime type, modality, state), and the index.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
 from lexgraph.core.escape import html as _h
 from lexgraph.core.namespaces import ID
-from lexgraph.render.site.data import PAGE_KINDS, SiteData, link, query_note, short
+from lexgraph.core.turtle import natural_key
+from lexgraph.finder.standing import Record
+from lexgraph.render.site.data import SiteData, link, query_note, short
 from lexgraph.render.site.frame import document, external, rel, section
 from lexgraph.views.parties import PARTICIPATION, PARTICIPATION_OF_STATE
 from lexgraph.views.subgraph import Node, Subgraph
@@ -36,31 +39,43 @@ def _facts(data: SiteData, node: Node, subgraph: Subgraph, here: str) -> str:
     out = f'<dl class="facts">{"".join(items)}</dl>'
     if relations:
         out += "<h2>Relations</h2><ul>" + "".join(sorted(set(relations))) + "</ul>"
-    return out + (
-        '<p class="query">Facts and relations: the depth-1 selection of '
-        "<code>lexgraph.views.subgraph.select</code>, drawn below.</p>"
-    )
+    return out + '<p class="query">These facts and relations are drawn in the graph below.</p>'
 
 
 def _records_section(data: SiteData, key: tuple[str, str], here: str) -> str:
+    """The participation records of an instrument (by state) or of a state (by instrument),
+    sorted by name; an act that several sources report is one row with all its sources."""
     kind, iri = key
-    found = data.records_by.get(key, [])
     other = "state" if kind == "instrument" else "instrument"
-    rows = [
-        [
-            link(data, r.state if other == "state" else r.instrument, here),
-            _h(r.act.kind),
-            _s(r.act.date),
-            _s(r.act.in_force),
-            _h(r.act.as_at or ""),
-            ("secondary: " if r.act.secondary else "") + external(r.act.source),
-        ]
-        for r in sorted(found, key=lambda r: (r.act.date is None, str(r.act.date), r.act.record))
-    ]
+    merged: dict[tuple[str, str, str, str], list[Record]] = defaultdict(list)
+    for r in data.records_by.get(key, []):
+        who = r.state if other == "state" else r.instrument
+        merged[(who, r.act.kind, _s(r.act.date), _s(r.act.in_force))].append(r)
+
+    def name(who: str) -> str:
+        node = data.nodes.get(who)
+        return (data.short_names.get(who) or (node.label if node else who)).casefold()
+
+    rows = []
+    for (who, act, date, in_force), found in sorted(
+        merged.items(), key=lambda item: (name(item[0][0]), item[0][2] or "9", item[0][1])
+    ):
+        as_at = sorted({r.act.as_at for r in found if r.act.as_at})
+        sources = sorted({("secondary: " if r.act.secondary else "") + external(r.act.source)
+                          for r in found})  # fmt: skip
+        rows.append([
+            link(data, who, here), _h(act), _day(date), _day(in_force),
+            "<br>".join(_day(a) for a in as_at), "<br>".join(sources),
+        ])  # fmt: skip
     question = PARTICIPATION if kind == "instrument" else PARTICIPATION_OF_STATE
     note = query_note(data, here, question.name, {question.params[0].name: short(iri)})
-    headers = [other, "act", "date", "in force for it", "as at", "source"]
+    headers = [other, "act", "date", "in force for it", "as at", "sources"]
     return section("Participation records", headers, rows, note)
+
+
+def _day(text: str) -> str:
+    """A date cell that never wraps."""
+    return f'<span class="date">{_h(text)}</span>' if text else ""
 
 
 def _instrument(data: SiteData, node: Node, here: str) -> str:
@@ -80,7 +95,10 @@ def _instrument(data: SiteData, node: Node, here: str) -> str:
     reservations = [
         [link(data, r["state"], here), _h(r["article"] or ""), _h(r["effect"]),
          _h(r["asAt"] or ""), external(str(r["source"]))]
-        for r in data.group("reservations-of-state", "instrument", iri)
+        for r in sorted(
+            data.group("reservations-of-state", "instrument", iri),
+            key=lambda r: (_name(data, str(r["state"])), natural_key(str(r["article"] or ""))),
+        )
     ]  # fmt: skip
     parts = [
         section("Protocols supplementing it", ["protocol", "offences established under it"],
@@ -90,12 +108,27 @@ def _instrument(data: SiteData, node: Node, here: str) -> str:
                  query_note(data, here, "modalities-of-instrument", {"instrument": short(iri)})),
         _records_section(data, ("instrument", iri), here),
         section("Reservations and declarations", ["state", "article", "effect", "as at",
-                 "source"], reservations, query_note(data, here, "reservations-of-state")),
+                 "source"], reservations,
+                 query_note(data, here, "reservations-of-state", rows_of=_name(data, iri))),
     ]  # fmt: skip
     if convention:
-        note = query_note(data, here, "protocols-of-convention")
+        note = query_note(data, here, "protocols-of-convention", rows_of=_name(data, iri))
         parts.insert(0, section("Convention it supplements", ["instrument"], convention, note))
     return "".join(parts)
+
+
+def _name(data: SiteData, iri: str) -> str:
+    """What people call ``iri``: its short name, else its label."""
+    node = data.nodes.get(iri)
+    return data.short_names.get(iri) or (node.label if node else short(iri))
+
+
+def _article_links(data: SiteData, instrument: str, articles: list[str], here: str) -> str:
+    """``art. 1, 2, 14``: each a link to the article's row on the instrument's page, in
+    article order."""
+    ordered = sorted(set(articles), key=natural_key)
+    links = [link(data, instrument, here, text=a, anchor=f"art-{a}") for a in ordered]
+    return "art. " + ", ".join(links) if links else ""
 
 
 def _unique(rows: list[dict[str, object]], column: str) -> list[dict[str, object]]:
@@ -118,24 +151,19 @@ def _articles(data: SiteData, node: Node, subgraph: Subgraph, here: str) -> str:
     articles = [
         n for n in subgraph.nodes if n.kind == "provision" and n.iri.startswith(node.iri + "/")
     ]
-    from lexgraph.core.turtle import natural_key
-
     rows = []
     for art in sorted(articles, key=lambda n: natural_key(n.iri)):
         facts = dict(art.facts)
         number = facts.get("article", short(art.iri))
         rows.append([
-            _h(number),
+            f'<span id="art-{_h(number)}">{_h(number)}</span>',
             _h(facts.get("heading", "")),
             ", ".join(link(data, m, here) for m in sorted(provides.get(number, ()))),
             ", ".join(link(data, c, here) for c in sorted(criminalises.get(art.iri, ()))),
         ])  # fmt: skip
-    note = (
-        '<p class="query">Articles: the selection above; what they provide for and '
-        "criminalise: the two queries below.</p>"
-        + query_note(data, here, "modalities-of-instrument", {"instrument": short(node.iri)})
-        + query_note(data, here, "provisions-criminalising-crime")
-    )
+    note = query_note(
+        data, here, "modalities-of-instrument", {"instrument": short(node.iri)}
+    ) + query_note(data, here, "provisions-criminalising-crime", rows_of=_name(data, node.iri))
     return section("Articles", ["article", "heading", "provides for", "criminalises"], rows, note)
 
 
@@ -185,15 +213,20 @@ def _modality(data: SiteData, node: Node, here: str) -> str:
     narrower = [r for r in data.rows["modality-scheme"] if r["broader"] == iri]
     tree = [[_h("broader"), link(data, r["broader"], here)] for r in scheme if r["broader"]]
     tree += [[_h("narrower"), link(data, r["modality"], here)] for r in narrower]
+    grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in data.group("instruments-providing-modality", "modality", iri):
+        grouped[(str(r["instrument"]), str(r["provided"]))].append(str(r["article"]))
     rows = [
-        [link(data, r["instrument"], here), _h(r["article"]), _h(r["heading"] or ""),
-         link(data, r["provided"], here)]
-        for r in data.group("instruments-providing-modality", "modality", iri)
+        [link(data, instrument, here), _article_links(data, instrument, articles, here),
+         link(data, provided, here)]
+        for (instrument, provided), articles in sorted(
+            grouped.items(), key=lambda item: (_name(data, item[0][0]), item[0][1])
+        )
     ]  # fmt: skip
     return "".join([
         section("Broader and narrower modalities", ["", "modality"], tree,
                  query_note(data, here, "modality-scheme")),
-        section("Articles providing it", ["instrument", "article", "heading", "as"], rows,
+        section("Articles providing it", ["instrument", "articles", "as"], rows,
                  query_note(data, here, "instruments-providing-modality",
                              {"modality": short(iri)})),
     ])  # fmt: skip
@@ -205,7 +238,10 @@ def _state(data: SiteData, node: Node, here: str) -> str:
         f"{data.regions.get(ID + 'region/' + str(r['region']), '')} ({r['region']})"
         for r in data.group("states-in-region", "state", iri)
     )
-    instruments = sorted({r.instrument for r in data.records_by.get(("state", iri), [])})
+    instruments = sorted(
+        {r.instrument for r in data.records_by.get(("state", iri), [])},
+        key=lambda i: _name(data, i),
+    )
     standing_rows = [
         [link(data, i, here), _h(data.status.get((iri, i), "")), _h(data.as_at.get(i, ""))]
         for i in instruments
@@ -213,16 +249,19 @@ def _state(data: SiteData, node: Node, here: str) -> str:
     reservations = [
         [link(data, r["instrument"], here), _h(r["article"] or ""), _h(r["effect"]),
          _h(r["asAt"] or ""), external(str(r["source"]))]
-        for r in data.group("reservations-of-state", "state", iri)
+        for r in sorted(
+            data.group("reservations-of-state", "state", iri),
+            key=lambda r: (_name(data, str(r["instrument"])), natural_key(str(r["article"] or ""))),
+        )
     ]  # fmt: skip
     code = short(iri)
     return "".join([
         section("M49 regions", ["region"], [[_h(r)] for r in regions],
-                 query_note(data, here, "states-in-region")),
+                 query_note(data, here, "states-in-region", rows_of=_name(data, iri))),
         section("Standing as at each instrument's data", ["instrument", "standing", "as at"],
                  standing_rows,
-                 '<p class="query">Decided by <code>lexgraph.finder.basis.standing</code> from the '
-                 "records below; 'unknown' is not 'not a party'.</p>"),
+                 '<p class="query">Decided from the records below by the rules of the legal-basis '
+                 "finder; 'unknown' is not 'not a party'.</p>"),
         _records_section(data, ("state", iri), here),
         section("Reservations and declarations", ["instrument", "article", "effect", "as at",
                  "source"], reservations,
@@ -253,17 +292,77 @@ def entity_page(data: SiteData, node: Node, subgraph: Subgraph, here: str, citat
     return document(node.label, here, "\n".join(body), citation)
 
 
+def _roots(pairs: list[tuple[str, str | None]]) -> dict[str, str]:
+    """The root of each node of a hierarchy given as (node, broader) pairs."""
+    broader = {node: up for node, up in pairs if up}
+    roots: dict[str, str] = {}
+    for node, _ in pairs:
+        seen, top = {node}, node
+        while top in broader and broader[top] not in seen:
+            top = broader[top]
+            seen.add(top)
+        roots[node] = top
+    return roots
+
+
+def _groups(data: SiteData) -> list[tuple[str, str, dict[str, list[str]]]]:
+    """The index's sections: (id, title, {group name: [IRIs]}), each group sorted by name."""
+
+    def page_nodes(*kinds: str) -> list[str]:
+        return [i for i in data.paths if data.nodes[i].kind in kinds]
+
+    def pairs(question: str, column: str) -> list[tuple[str, str | None]]:
+        return [
+            (str(r[column]), str(r["broader"]) if r["broader"] else None)
+            for r in data.rows[question]
+        ]
+
+    crimes = _roots(pairs("crime-type-hierarchy", "crime"))
+    modalities = _roots(pairs("modality-scheme", "modality"))
+    sections: list[tuple[str, str, list[str], Callable[[str], str]]] = [
+        ("crime-types", "Crime types, by family", page_nodes("crime"),
+         lambda i: _name(data, crimes.get(i, i))),
+        ("modalities", "Cooperation modalities", page_nodes("modality"),
+         lambda i: _name(data, modalities.get(i, i))),
+        ("instruments", "Instruments, by depositary or kind", page_nodes("instrument", "soft-law"),
+         lambda i: data.families.get(i, "Other instruments")),
+        ("states", "States, by region", page_nodes("state"),
+         lambda i: data.continents.get(i, "Other")),
+    ]  # fmt: skip
+    out = []
+    for anchor, title, iris, group_of in sections:
+        groups: dict[str, list[str]] = defaultdict(list)
+        for iri in iris:
+            groups[group_of(iri)].append(iri)
+        ordered = dict(sorted(groups.items(), key=lambda g: g[0].casefold()))
+        alone = [m[0] for m in ordered.values() if len(m) == 1]
+        if len(alone) > 1:  # a group of one says nothing: the lone ones are listed together
+            ordered = {g: m for g, m in ordered.items() if len(m) > 1}
+            ordered["Others" if ordered else ""] = alone
+        for members in ordered.values():
+            members.sort(key=lambda i: (_name(data, i).casefold(), i))
+        out.append((anchor, title, ordered))
+    return out
+
+
 def index_page(data: SiteData, citation: str) -> str:
-    """The index: every entity by kind, and the queries the site carries."""
+    """The index, organised by what people look for: crime types by family, modalities,
+    instruments by depositary or kind, states by region, each with its count; a search box
+    (the site's own script, no network) filters them as one types."""
     here = "index.html"
+    groups = _groups(data)
+    toc = " · ".join(
+        f'<a href="#{a}">{_h(t)} ({sum(len(m) for m in g.values())})</a>' for a, t, g in groups
+    )
     sections = []
-    for kind, title in PAGE_KINDS.items():
-        nodes = sorted(
-            (data.nodes[i] for i in data.paths if data.nodes[i].kind == kind),
-            key=lambda n: (n.label.casefold(), n.iri),
-        )
-        items = "".join(f"<li>{link(data, n.iri, here)}</li>" for n in nodes)
-        sections.append(f'<h2>{_h(title)} ({len(nodes)})</h2><ul class="columns">{items}</ul>')
+    for anchor, title, grouped in groups:
+        total = sum(len(m) for m in grouped.values())
+        parts = [f'<section class="kind" id="{anchor}"><h2>{_h(title)} ({total})</h2>']
+        for name, members in grouped.items():
+            items = "".join(f"<li>{link(data, i, here)}</li>" for i in members)
+            head = f"<h3>{_h(name)} ({len(members)})</h3>" if name else ""
+            parts.append(f'<div class="group">{head}<ul class="columns">{items}</ul></div>')
+        sections.append("".join(parts) + "</section>")
     queries = "".join(
         f'<li><a href="{rel(f"queries/{name}.rq", here)}">{_h(name)}.rq</a>: {_h(q.summary)}</li>'
         for name, q in sorted(data.used.items())
@@ -274,7 +373,12 @@ def index_page(data: SiteData, citation: str) -> str:
         "provide for and the states that take part in them, with a source on every fact. "
         "Participation is shown as at the date of each source; a state without a record is "
         "'unknown', never 'not a party'.</p>"
+        f'<p class="toc">{toc}</p>'
+        '<p class="search"><label for="find">Find </label><input id="find" type="search" '
+        'placeholder="a crime type, modality, instrument or state" autocomplete="off">'
+        ' <span id="found" aria-live="polite"></span></p>'
         + "".join(sections)
-        + f"<h2>Queries</h2><ul>{queries}</ul>"
+        + f"<h2>Queries the pages ran</h2><ul>{queries}</ul>"
+        + f'<script src="{rel("assets/search.js", here)}"></script>'
     )
     return document("lexgraph", here, body, citation)

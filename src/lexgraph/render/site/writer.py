@@ -29,7 +29,7 @@ from lexgraph.core.terms import Lex, Rdf
 from lexgraph.core.version import __version__
 from lexgraph.render.site.assets import hoist
 from lexgraph.render.site.data import SiteData, gather
-from lexgraph.render.site.frame import CSS
+from lexgraph.render.site.frame import CSS, SEARCH_JS
 from lexgraph.render.site.pages import entity_page, index_page
 from lexgraph.views.context import Context
 from lexgraph.views.subgraph import Node, Subgraph, select
@@ -144,6 +144,7 @@ def _write_all(
 ) -> tuple[int, int, int]:
     (work / "assets").mkdir()
     (work / "assets" / "site.css").write_text(CSS, encoding="utf-8")
+    (work / "assets" / "search.js").write_text(SEARCH_JS, encoding="utf-8")
     (work / "queries").mkdir()
     for name, question in sorted(data.used.items()):
         (work / "queries" / f"{name}.rq").write_text(question.text, encoding="utf-8")
