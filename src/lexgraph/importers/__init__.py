@@ -69,11 +69,27 @@ def read_csv(path: Path, required: Sequence[str]) -> csv.DictReader[str]:
             pass
     except csv.Error as exc:
         raise InputError(f"{path}:{checked.line_num}: not valid CSV: {exc}") from exc
+    _refuse_cut(text, path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in required if c not in (reader.fieldnames or [])]
     if missing:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
     return reader
+
+
+def _refuse_cut(text: str, path: Path) -> None:
+    """Refuse a CSV that ends inside a quoted field: a download or copy cut short, which the
+    lenient reader would take as one long last field."""
+    strict = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        for _ in strict:
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise InputError(
+                f"{path}:{strict.line_num}: the file ends inside a quoted field: it looks cut "
+                "short (an interrupted download or copy); nothing was imported"
+            ) from exc
 
 
 def parse_turtle(graph: rdflib.Graph, path: Path) -> None:
