@@ -195,7 +195,7 @@ def read_statements(
             kind = upon.group(1).casefold().replace(" ", "-")
             date = acts.get((iri, kind))
         for effect in effects(section, text):
-            cited = articles(text) or [(None, None)]
+            cited: list[tuple[str | None, str | None]] = [*articles(text)] or [(None, None)]
             if effect != "unclassified" and len(cited) > 1:
                 cited = [_article_for(effect, text, cited)]
             for article, paragraph in cited:
@@ -205,7 +205,7 @@ def read_statements(
 
 
 def _article_for(
-    effect: str, text: str, cited: list[tuple[str, str | None]]
+    effect: str, text: str, cited: list[tuple[str | None, str | None]]
 ) -> tuple[str | None, str | None]:
     """The article a typed effect is about, where a statement cites several: the one cited
     in the sentence that carries the effect's words."""
@@ -230,7 +230,6 @@ def footnote_records(
     rows: Mapping[int, str],
     instrument: str,
     source: str,
-    tag: str,
 ) -> list[Record]:
     """Withdrawals and denunciations that the footnotes of the rows report.
 
@@ -258,7 +257,6 @@ def footnote_records(
                 records.append(
                     Record(instrument, iri, act, source, date=date, as_at=document.as_at)
                 )
-    del tag
     return records
 
 

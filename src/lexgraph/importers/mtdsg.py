@@ -193,9 +193,7 @@ def _table(root: ET.Element, where: str, as_at: str) -> tuple[Table, dict[int, t
     header_row = next((e for e in head.iter() if _local(e.tag) == "row"), None)
     if header_row is None:
         raise InputError(f"{where}: the participants table has no header row")
-    header = tuple(
-        split_notes(_marked_text(e))[0] for e in header_row if _local(e.tag) == "entry"
-    )
+    header = tuple(split_notes(_marked_text(e))[0] for e in header_row if _local(e.tag) == "entry")
     rows: list[tuple[int, tuple[str, ...]]] = []
     notes: dict[int, tuple[str, ...]] = {}
     for number, row in enumerate((e for e in body.iter() if _local(e.tag) == "row"), 1):
@@ -255,9 +253,11 @@ def _footnotes(root: ET.Element) -> dict[str, str]:
         label = next((c for c in parts if _local(c.tag) in ("number", "label", "ref")), None)
         if label is not None:
             number = number or one_line("".join(label.itertext()))
-            text = " ".join(
-                split_notes(_marked_text(c))[0] for c in parts if c is not label
-            ) + " " + (element.text or "")
+            text = (
+                " ".join(split_notes(_marked_text(c))[0] for c in parts if c is not label)
+                + " "
+                + (element.text or "")
+            )
         else:
             text = split_notes(_marked_text(element))[0]
         text = one_line(text)
@@ -285,6 +285,4 @@ def parse_document(data: bytes, where: str) -> MtdsgDocument:
     as_at = _as_at(full, where)
     table, row_notes = _table(root, where, as_at)
     treaty = next((e for e in root.iter() if _local(e.tag) == "treaty"), root)
-    return MtdsgDocument(
-        where, as_at, table, row_notes, tuple(_sections(treaty)), _footnotes(root)
-    )
+    return MtdsgDocument(where, as_at, table, row_notes, tuple(_sections(treaty)), _footnotes(root))
