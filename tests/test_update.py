@@ -9,52 +9,24 @@ every run works on a scratch copy of the project.
 from __future__ import annotations
 
 import hashlib
-import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from listener import QuietHandler, serving
 
+from depositary import CHART, DATA, ONLY, Depositary, serve
 from lexgraph.cli.main import main
 from lexgraph.core.errors import InputError
 from lexgraph.core.paths import Layout
 from lexgraph.importers.update import UpdateResult, run_update, summary
-
-DATA = Path(__file__).parent / "data" / "update"
-CHART = Path(__file__).parent / "data" / "coe" / "chart-185.html"
-UNTOC = "/doc/Publication/MTDSG/Volume II/Chapter XVIII/XVIII-12.en.xml"
-BUDAPEST = "/en/web/conventions/full-list?module=signatures-by-treaty&treatynum=185"
-ONLY = ("untoc", "budapest-ets185")
-
-#: What the server answers, by unquoted path and query: (status, body, content type).
-PAGES: dict[str, tuple[int, bytes, str]] = {}
-
-
-class _Depositary(QuietHandler):
-    def do_GET(self) -> None:
-        status, body, kind = PAGES.get(
-            urllib.parse.unquote(self.path), (404, b"not found", "text/plain")
-        )
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-def _serve(untoc: str, chart: Path = CHART, status: int = 200) -> None:
-    PAGES.clear()
-    kind = "text/html" if untoc.endswith(".html") else "application/xml"
-    PAGES[UNTOC] = (status, (DATA / untoc).read_bytes(), kind)
-    PAGES[BUDAPEST] = (200, chart.read_bytes(), "text/html; charset=utf-8")
+from listener import serving
 
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
     """The loopback depositary's base URL, for the module's tests."""
-    with serving(_Depositary) as url:
+    with serving(Depositary) as url:
         yield url
 
 
@@ -73,7 +45,7 @@ def _digest(layout: Layout) -> dict[str, str]:
 def test_a_sharp_drop_against_the_previous_list_is_refused(project: Layout, base: str) -> None:
     """A list with far fewer participants than the previous snapshot (the 2014 table) is
     refused, naming the instrument and URL, unless --allow-shrink."""
-    _serve("untoc-v1.xml")
+    serve("untoc-v1.xml")
     before = _digest(project)
     with pytest.raises(InputError, match=r"untoc: http://127\.0\.0\.1:\d+/doc/.*XVIII-12\.en\.xml"):
         _update(project, base)
@@ -84,7 +56,7 @@ def test_update_writes_complete_status_lists_as_at_the_printed_date(
     project: Layout, base: str
 ) -> None:
     """The MTDSG table and the CoE chart become records and a status list dated as printed."""
-    _serve("untoc-v1.xml")
+    serve("untoc-v1.xml")
     _update(project, base, allow_shrink=True)
     untoc = (project.participation / "mtdsg" / "untoc.ttl").read_text()
     assert "a lex:StatusList" in untoc and 'lex:asAt "2026-06-01"^^xsd:date' in untoc
@@ -97,7 +69,7 @@ def test_update_writes_complete_status_lists_as_at_the_printed_date(
 def test_statements_are_typed_with_their_article_and_no_words(project: Layout, base: str) -> None:
     """Declarations become typed reservations with article and paragraph; their words stay
     out of graph/."""
-    _serve("untoc-v1.xml")
+    serve("untoc-v1.xml")
     _update(project, base, allow_shrink=True)
     text = (project.imported / "reservations" / "untoc.ttl").read_text()
     for node in (
@@ -117,9 +89,9 @@ def test_statements_are_typed_with_their_article_and_no_words(project: Layout, b
 def test_the_summary_and_change_records_say_what_changed(project: Layout, base: str) -> None:
     """A second snapshot with a new party, a new signature, a withdrawal footnote and a new
     and a withdrawn declaration gives those changes, dated by the later list."""
-    _serve("untoc-v1.xml")
+    serve("untoc-v1.xml")
     _update(project, base, allow_shrink=True)
-    _serve("untoc-v2.xml")
+    serve("untoc-v2.xml")
     result = _update(project, base)
     lines = "\n".join(summary(result))
     assert "untoc: AND new-party on 2026-10-12" in lines
@@ -134,11 +106,11 @@ def test_the_summary_and_change_records_say_what_changed(project: Layout, base: 
 
 def test_change_records_are_kept_across_updates(project: Layout, base: str) -> None:
     """Each update adds its change records to the earlier ones; the same list again adds none."""
-    _serve("untoc-v1.xml")
+    serve("untoc-v1.xml")
     _update(project, base, allow_shrink=True)
     path = project.imported / "changes" / "untoc.ttl"
     first = path.read_text().count("a lex:ParticipationChange")
-    _serve("untoc-v2.xml")
+    serve("untoc-v2.xml")
     _update(project, base)
     second = path.read_text()
     assert "<change/untoc/JPN/new-party/2026-06-01>" in second  # from the first update
@@ -162,7 +134,7 @@ def test_a_failure_anywhere_changes_nothing(
 ) -> None:
     """A malformed document, a maintenance page, an HTTP error or a chart cut short fails the
     whole update with a message naming it, and graph/ is left byte for byte as it was."""
-    _serve(untoc, chart, status)
+    serve(untoc, chart, status)
     before = _digest(project)
     with pytest.raises(InputError, match=said) as caught:
         _update(project, base, allow_shrink=True)
@@ -173,7 +145,7 @@ def test_a_failure_anywhere_changes_nothing(
 def test_the_command_prints_progress_and_exits_2_on_failure(project: Layout, base: str) -> None:
     """`lexgraph update` prints a line per instrument and the summary; a failure is one
     message and exit code 2."""
-    _serve("untoc-v1.xml")
+    serve("untoc-v1.xml")
     runner = CliRunner()
     args = ["update", "--un-base", base, "--coe-base", base, "--no-build", "--allow-shrink"]
     args += [a for key in ONLY for a in ("--only", key)]
@@ -181,7 +153,7 @@ def test_the_command_prints_progress_and_exits_2_on_failure(project: Layout, bas
     assert ok.exit_code == 0, ok.output
     assert "untoc: as at 2026-06-01" in ok.output and "budapest-ets185: as at" in ok.output
     assert "change(s) since the previous snapshots" in ok.output
-    _serve("maintenance.html")
+    serve("maintenance.html")
     bad = runner.invoke(main, args)
     assert bad.exit_code == 2 and "under maintenance" in bad.output
 

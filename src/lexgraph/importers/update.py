@@ -42,7 +42,14 @@ from lexgraph.core.paths import Layout
 from lexgraph.core.terms import Lex, Rdf
 from lexgraph.core.turtle import render
 from lexgraph.importers import PURPOSE, generated_header
-from lexgraph.importers.changes import Change, compare, read_changes, read_snapshot, snapshot
+from lexgraph.importers.changes import (
+    CONSENTS,
+    Change,
+    compare,
+    read_changes,
+    read_snapshot,
+    snapshot,
+)
 from lexgraph.importers.coe import chart_records, parse_chart
 from lexgraph.importers.declarations import (
     footnote_records,
@@ -226,10 +233,10 @@ def _prepare_mtdsg(
         ("lex", "dcterms", "xsd"),
     )
     prepared.changes = compare(previous, current, target.url)
-    parties = len({r.participant for r in records if r.act not in ("signature",)})
+    parties = len({r.participant for r in records if r.act in CONSENTS})
     prepared.line = (
         f"{target.key}: as at {as_at}, {len(current.participants)} participant(s), "
-        f"{parties} with a consent or later act, {len(statements)} statement(s)"
+        f"{parties} with a consent to be bound, {len(statements)} statement(s)"
     )
     return prepared
 

@@ -42,10 +42,10 @@ def _title(row: ChangeRow) -> str:
 
 
 def _summary(row: ChangeRow) -> str:
-    text = f"The depositary's list as at {row.as_at} shows {row.change_label} by {row.state_name}"
-    text += f" ({row.state}) under {row.instrument_name}"
+    text = f"{row.change_label.capitalize()}: {row.state_name} ({row.state}), "
+    text += f"{row.instrument_name}, as the depositary's list as at {row.as_at} shows"
     if row.act_date:
-        text += f", the act dated {row.act_date}"
+        text += f"; the act is dated {row.act_date}"
     if row.previous_as_at:
         text += f"; the previous list held was as at {row.previous_as_at}"
     return text + "."
