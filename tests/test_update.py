@@ -183,3 +183,30 @@ def test_import_csv_refuses_a_file_cut_inside_a_quoted_field(
     cut.write_text(",".join(COLUMNS) + '\nuntoc,JPN,ratification,2017-07-11,,"https://x', "utf-8")
     with pytest.raises(InputError, match="ends inside a quoted field"):
         import_records(cut, project, None)
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "untc-2014" / "declarations"
+
+
+@pytest.mark.skipif(not (SHARED / "6-19.txt").is_file(), reason="../shared is not here")
+def test_real_declarations_of_the_1988_convention_are_typed(project: Layout) -> None:
+    """This test reads ../shared: the 2013 scrape of the 1988 Convention's declarations
+    (one '#Participant' line before each text) is typed as its words say."""
+    from lexgraph.importers.declarations import read_statements
+    from lexgraph.importers.mtdsg import MtdsgDocument, Paragraph
+    from lexgraph.importers.participation import ParticipantNames
+    from lexgraph.importers.untc_tables import Table
+
+    lines = (SHARED / "6-19.txt").read_text(encoding="utf-8").splitlines()
+    paragraphs = tuple(
+        Paragraph("declaration", line.lstrip("#").strip()) for line in lines if line.strip()
+    )
+    document = MtdsgDocument("6-19.txt", "2013-07-24", Table("t", (), 0, ()), {}, paragraphs, {})
+    names = ParticipantNames.load(project.root)
+    found = {
+        (s.participant.rsplit("/", 1)[-1], s.effect, s.article, s.paragraph, s.conditions)
+        for s in read_statements(document, names, {})
+    }
+    assert ("LTU", "no-treaty-basis-for-extradition", "6", None, ("person-is-national",)) in found
+    assert ("SGP", "no-treaty-basis-for-extradition", "6", "3", ()) in found
+    assert ("DZA", "dispute-settlement-excluded", "32", "2", ()) in found

@@ -16,7 +16,11 @@ its words into the graph:
   ``dispute-settlement-excluded`` where the statement is about disputes, arbitration or the
   International Court of Justice;
 - a statement of the territorial applications section, ``territorial-scope``;
-- anything else, and every objection, ``unclassified``: the record keeps the participant, the
+- a statement about the legal basis for extradition that its words limit to nationals or to
+  states with no bilateral extradition treaty carries that ``lex:condition``
+  (``person-is-national``, ``no-bilateral-treaty``), as the hand-typed records do;
+- anything else, every objection, and the articles a statement with a typed effect cites
+  besides the typed one, ``unclassified``: the record keeps the participant, the
   section, the articles it cites and the source, and the words stay at the depositary.
 
 Each record names the article (and paragraph) that the statement cites, as ``article 18,
@@ -56,7 +60,13 @@ EFFECTS = (
     "unclassified",
 )
 _ARTICLE = re.compile(
-    r"\barticles?\s+(\d{1,3})(?:\s*,?\s*(?:paragraph|para\.?)\s*(\d{1,2})|\s*\((\d{1,2})\))?",
+    r"\b(?:paragraphs?\s+(\d{1,2})\s+of\s+)?(?:article|art\.)s?\s*(\d{1,3})"
+    r"(?:\s*,?\s*(?:paragraph|para\.?)\s*(\d{1,2})|\s*\((\d{1,2})\))?",
+    re.I,
+)
+_NOT_BOUND = re.compile(
+    r"\bnot\s+(?:consider\s+itself\s+|to\s+)?be(?:\s+)?bound\b|"
+    r"\bnot\s+consider\s+itself\s+bound\b",
     re.I,
 )
 _DATE = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?\s+(\d{4})\b")
@@ -80,6 +90,7 @@ class Statement:
     article: str | None = None
     paragraph: str | None = None
     date: dt.date | None = None
+    conditions: tuple[str, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -109,10 +120,12 @@ def articles(text: str) -> list[tuple[str, str | None]]:
 
     >>> articles("under article 18, paragraph 13, and article 16 (5) and article 35")
     [('18', '13'), ('16', '5'), ('35', None)]
+    >>> articles("the option in paragraph 4 of article 32; art. 6 para 3")
+    [('32', '4'), ('6', '3')]
     """
     found: list[tuple[str, str | None]] = []
-    for number, para, bracket in _ARTICLE.findall(text):
-        cited = (number, para or bracket or None)
+    for before, number, para, bracket in _ARTICLE.findall(text):
+        cited = (number, before or para or bracket or None)
         if cited not in found:
             found.append(cited)
     return found
@@ -142,7 +155,7 @@ def effects(section: str, text: str) -> list[str]:
         found.append("central-authority")
     if "language" in folded and ("request" in folded or "acceptable" in folded):
         found.append("language-of-requests")
-    if "not consider itself bound" in folded or "not to be bound" in folded:
+    if _NOT_BOUND.search(folded):
         disputes = ("disput", "arbitration", "international court of justice")
         found.append(
             "dispute-settlement-excluded"
@@ -150,6 +163,25 @@ def effects(section: str, text: str) -> list[str]:
             else "excludes-provision"
         )
     return found or ["unclassified"]
+
+
+def conditions(effect: str, text: str) -> tuple[str, ...]:
+    """The facts of a case (keys of ontology/vocab/case-conditions.ttl) that a statement
+    about the legal basis for extradition limits itself to, read from its words.
+
+    >>> conditions("no-treaty-basis-for-extradition", "not the legal basis for extradition "
+    ...            "of citizens to a country with no bilateral extradition treaty")
+    ('person-is-national', 'no-bilateral-treaty')
+    """
+    if "extradition" not in effect:
+        return ()
+    folded = text.casefold()
+    found: list[str] = []
+    if "citizen" in folded or "nationals" in folded:
+        found.append("person-is-national")
+    if re.search(r"\bno bilateral\b|\bnot? .{0,20}bilateral extradition treaty", folded):
+        found.append("no-bilateral-treaty")
+    return tuple(found)
 
 
 def group(
@@ -194,13 +226,26 @@ def read_statements(
         if date is None and upon:
             kind = upon.group(1).casefold().replace(" ", "-")
             date = acts.get((iri, kind))
-        for effect in effects(section, text):
-            cited: list[tuple[str | None, str | None]] = [*articles(text)] or [(None, None)]
-            if effect != "unclassified" and len(cited) > 1:
-                cited = [_article_for(effect, text, cited)]
+        every: list[tuple[str | None, str | None]] = [*articles(text)] or [(None, None)]
+        used: set[tuple[str | None, str | None]] = set()
+        typed = effects(section, text)
+        for effect in typed:
+            cited = every
+            if effect != "unclassified" and len(every) > 1:
+                cited = [_article_for(effect, text, every)]
+            used.update(cited)
             for article, paragraph in cited:
-                statement = Statement(iri, section, effect, article, paragraph, date)
+                statement = Statement(
+                    iri, section, effect, article, paragraph, date, conditions(effect, text)
+                )
                 found.setdefault(f"{iri}/{statement.slug}", statement)
+        if "unclassified" not in typed:
+            # The parts of a statement about other articles than the typed effects' stay
+            # recorded, untyped, rather than vanish behind the typed part.
+            for article, paragraph in every:
+                if (article, paragraph) not in used and article is not None:
+                    rest = Statement(iri, section, "unclassified", article, paragraph, date)
+                    found.setdefault(f"{iri}/{rest.slug}", rest)
     return [found[k] for k in sorted(found)]
 
 
@@ -284,6 +329,7 @@ def statement_blocks(
             pairs.append((Lex.affectsProvision, URIRef(article)))
         if st.paragraph:
             pairs.append((Lex.affectsParagraph, Literal(st.paragraph)))
+        pairs += [(Lex.condition, URIRef(instance("case-condition", c))) for c in st.conditions]
         if st.date:
             pairs.append((Lex.actDate, Literal(st.date.isoformat(), datatype=URIRef(Xsd.date))))
         pairs.append((Lex.asAt, Literal(as_at, datatype=URIRef(Xsd.date))))
