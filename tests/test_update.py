@@ -99,6 +99,8 @@ def test_the_summary_and_change_records_say_what_changed(project: Layout, base: 
     assert "untoc: BHR withdrawal on 2026-09-03" in lines
     assert "AND new-reservation (mtdsg/declaration/no-treaty-basis-for-extradition" in lines
     assert "ALB withdrawn-reservation (mtdsg/declaration/unclassified/article-5)" in lines
+    untoc = (project.participation / "mtdsg" / "untoc.ttl").read_text()
+    assert 'lex:entryIntoForceForParticipant "2027-03-03"^^xsd:date' in untoc
     records = (project.imported / "changes" / "untoc.ttl").read_text()
     assert "<change/untoc/AND/new-party/2026-12-01>" in records
     assert 'lex:previousAsAt "2026-06-01"^^xsd:date' in records

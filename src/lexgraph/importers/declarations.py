@@ -30,7 +30,8 @@ that the statement says it was made upon (signature, ratification...), from the 
 
 Footnotes are read too: a footnote of a participant's row that says the participant withdrew
 from or denounced the instrument gives a ``withdrawal`` or ``denunciation`` record dated by the
-first date of that sentence (the notification), never later than the table's date.
+first date of that sentence (the notification), never later than the table's date, and taking
+effect on the date that follows the word "effect" in it, where there is one.
 """
 
 from __future__ import annotations
@@ -299,9 +300,9 @@ def footnote_records(
                 if (iri, act) in seen:
                     continue
                 seen.add((iri, act))
-                records.append(
-                    Record(instrument, iri, act, source, date=date, as_at=document.as_at)
-                )
+                effect = re.search(r"\beffect\b(.*)", sentence, re.I)
+                takes = text_date(effect.group(1)) if effect else None
+                records.append(Record(instrument, iri, act, source, date, takes, document.as_at))
     return records
 
 
