@@ -212,3 +212,24 @@ def test_real_declarations_of_the_1988_convention_are_typed(project: Layout) -> 
     assert ("LTU", "no-treaty-basis-for-extradition", "6", None, ("person-is-national",)) in found
     assert ("SGP", "no-treaty-basis-for-extradition", "6", "3", ()) in found
     assert ("DZA", "dispute-settlement-excluded", "32", "2", ()) in found
+
+
+def test_a_dry_run_reports_changes_and_writes_nothing(project: Layout, base: str) -> None:
+    """--dry-run fetches, reads and compares, and leaves graph/ as it was."""
+    serve("untoc-v1.xml")
+    before = _digest(project)
+    result = _update(project, base, allow_shrink=True, dry_run=True)
+    assert result.written == () and result.changes
+    assert _digest(project) == before
+
+
+def test_restore_puts_back_what_an_update_wrote(project: Layout, base: str) -> None:
+    """After a failed rebuild the command puts every written file back as it was."""
+    from lexgraph.importers.update import restore
+
+    serve("untoc-v1.xml")
+    before = _digest(project)
+    result = _update(project, base, allow_shrink=True)
+    assert _digest(project) != before
+    restore(result)
+    assert _digest(project) == before

@@ -207,7 +207,11 @@ def _prepare_mtdsg(
     )
     current = snapshot(target.key, as_at, records, {b.subject: str(b.pairs[1][1]) for b in blocks})
     _check_shrink(target, len(previous.participants), len(current.participants), allow_shrink)
-    notes = []
+    notes = [
+        f"{len(document.footnotes)} footnote(s) read: the withdrawals and denunciations they "
+        "report are records here; what else they say (successions, objections, territorial "
+        "notes) stays at the source."
+    ]
     if skipped:
         notes.append("Skipped, not current States: " + "; ".join(skipped) + ".")
     if withdrawn:
