@@ -158,6 +158,22 @@ def test_firm_reservation_still_takes_the_basis_away(world: ox.Store) -> None:
     assert basis.verdict == NO_BASIS
 
 
+def test_an_untyped_record_is_listed_to_be_read_and_takes_nothing_away(world: ox.Store) -> None:
+    """A record whose effect `lexgraph update` could not type (``unclassified``) leaves the
+    verdict as it was and is listed with the advice to read it at the source."""
+    store = _world(
+        "<reservation/mla/YAA/mtdsg/declaration/unclassified/article-1> a lex:Reservation ;\n"
+        "  lex:participant <state/YAA> ; lex:instrument <instrument/mla> ;\n"
+        "  lex:affectsProvision <instrument/mla/article/1> ;\n"
+        "  lex:effect <reservation-effect/unclassified> .\n"
+    )
+    basis = _only(_ask(store, "elsewhere", "mutual-legal-assistance"), "mla")
+    assert basis.verdict == BASIS
+    (listed,) = basis.reservations
+    assert listed.effect == "unclassified" and not listed.blocks
+    assert "read it at the source" in listed.why
+
+
 def test_any_offence_scope_reaches_every_crime_type(world: ox.Store) -> None:
     """A convention for any offence (ETS 30 art. 1) is a candidate for a crime type it does not
     cover, by the scope rule, and a basis when both states are bound."""

@@ -54,8 +54,13 @@ def _void(layout: Layout) -> rdflib.Graph:
     )
 
 
+def _files(directory: Path) -> list[str]:
+    """The release's files by their path in it (the feed's JSON files are in folders)."""
+    return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file())
+
+
 def _snapshot(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    return {name: (directory / name).read_bytes() for name in _files(directory)}
 
 
 def test_every_file_is_in_sha256sums_and_matches(released: tuple[Layout, ReleaseResult]) -> None:
@@ -65,7 +70,7 @@ def test_every_file_is_in_sha256sums_and_matches(released: tuple[Layout, Release
     for line in (layout.release / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ", 1)
         listed[name] = digest
-    names = {p.name for p in layout.release.iterdir()} - {"SHA256SUMS"}
+    names = set(_files(layout.release)) - {"SHA256SUMS"}
     assert set(listed) == names
     for name, digest in listed.items():
         assert hashlib.sha256((layout.release / name).read_bytes()).hexdigest() == digest, name
@@ -74,7 +79,7 @@ def test_every_file_is_in_sha256sums_and_matches(released: tuple[Layout, Release
 def test_release_lists_what_it_wrote(released: tuple[Layout, ReleaseResult]) -> None:
     """The result names exactly the files in the release directory."""
     layout, result = released
-    assert sorted(result.files) == sorted(p.name for p in layout.release.iterdir())
+    assert sorted(result.files) == _files(layout.release)
 
 
 def test_ntriples_are_sorted_and_hold_the_union(released: tuple[Layout, ReleaseResult]) -> None:
@@ -175,14 +180,14 @@ def test_void_distributions_match_the_files(released: tuple[Layout, ReleaseResul
     described = set()
     for distribution in void.subjects(rdflib.RDF.type, DCAT.Distribution):
         url = str(void.value(distribution, DCAT.downloadURL))
-        path = layout.release / url.rsplit("/", 1)[-1]
+        path = layout.release / url.removeprefix(layout.release.as_uri() + "/")
         assert url == path.as_uri(), "the download URL is relative to void.ttl"
         data = path.read_bytes()
         checksum = void.value(distribution, SPDX.checksum)
         assert str(void.value(checksum, SPDX.checksumValue)) == hashlib.sha256(data).hexdigest()
         assert int(void.value(distribution, DCAT.byteSize)) == len(data)  # type: ignore[arg-type]
         assert void.value(distribution, DCAT.mediaType) is not None
-        described.add(path.name)
+        described.add(path.relative_to(layout.release).as_posix())
     assert described == set(result.files) - {"void.ttl", "SHA256SUMS"}
 
 

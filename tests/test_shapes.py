@@ -62,6 +62,8 @@ def test_every_property_shape_has_fixtures() -> None:
         "Participation-asAt",
         "StatusList-instrument",
         "Reservation-participant",
+        "Change-participant",
+        "Change-instrument",
         "Reservation-instrument",
         "Reservation-affectsProvision",
         "Unverified-subject",

@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "docs": ("publish", "docs_cmd"),
     "serve": ("serve", "serve"),
     "import": ("imports", "import_group"),
+    "update": ("update", "update_cmd"),
+    "changes": ("update", "changes_cmd"),
 }
 
 

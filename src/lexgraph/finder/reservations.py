@@ -114,6 +114,8 @@ def assess(
                     why = f"{name}, the requested state, does not take it as the legal basis"
                 else:
                     why = f"{name}, the requesting state, does not take it as the legal basis"
+            elif key == "unclassified":
+                why = "its effect is not typed in the graph; read it at the source before relying"
             elif key == "treaty-basis-for-extradition" and extradition and requested:
                 why = f"{name}, the requested state, takes it as the legal basis for extradition"
             if blocks and record.conditions:

@@ -95,6 +95,10 @@ class _ChartParser(HTMLParser):
         self._cell: list[str] | None = None
         self._skip = 0
         self._tables = 0
+        #: Tables opened and not closed, and whether the page opened and closed ``<html>``:
+        #: what tells a page cut short from a whole one.
+        self.open_tables = 0
+        self.html = [False, False]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style", "template"):
@@ -102,6 +106,9 @@ class _ChartParser(HTMLParser):
         elif tag == "table":
             self._close_row()
             self._tables += 1
+            self.open_tables += 1
+        elif tag == "html":
+            self.html[0] = True
         elif tag == "tr":
             self._close_row()
             self._row = _Row(self.getpos()[0], self._tables)
@@ -122,6 +129,10 @@ class _ChartParser(HTMLParser):
             self._close_cell()
         elif tag in ("tr", "table"):
             self._close_row()
+            if tag == "table":
+                self.open_tables = max(0, self.open_tables - 1)
+        elif tag == "html":
+            self.html[1] = True
 
     def handle_data(self, data: str) -> None:
         if self._skip:
@@ -213,6 +224,12 @@ def parse_chart(html: str, label: str) -> Chart:
     parser = _ChartParser()
     parser.feed(html)
     parser.close()
+    if parser.open_tables or (parser.html[0] and not parser.html[1]):
+        unclosed = "a table" if parser.open_tables else "the page"
+        raise InputError(
+            f"{label}: the page is cut short ({unclosed} is never closed): an interrupted "
+            "download; nothing was imported"
+        )
     text = " ".join(" ".join(parser.text).split())
     status = re.search(r"Status as of:?\s*(\d{1,2}/\d{1,2}/\d{4})", text, re.I)
     if not status:

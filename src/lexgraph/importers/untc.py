@@ -330,17 +330,26 @@ def find_instrument(layout: Layout, key: str) -> Instrument:
     raise InputError(f"--instrument {key!r}: no instrument/{key} in graph/{hint}")
 
 
+def chapter_of(reference: str) -> int:
+    """Return the MTDSG chapter number of a reference such as ``XVIII-12``.
+
+    >>> chapter_of("XVIII-12-a"), chapter_of("VI-19")
+    (18, 6)
+    """
+    match = REF.match(reference)
+    if not match:
+        raise InputError(f"--ref {reference!r} is not a UNTC reference like XVIII-12 or XVIII-12-a")
+    digits = [ROMAN[c] for c in match["chapter"]]
+    return sum(-d if d < n else d for d, n in zip(digits, [*digits[1:], 0], strict=True))
+
+
 def status_page_url(reference: str) -> str:
     """Return the UNTC status page of a reference such as ``XVIII-12``.
 
     >>> status_page_url("VI-19")
     'https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=VI-19&chapter=6&lang=en'
     """
-    match = REF.match(reference)
-    if not match:
-        raise InputError(f"--ref {reference!r} is not a UNTC reference like XVIII-12 or XVIII-12-a")
-    digits = [ROMAN[c] for c in match["chapter"]]
-    chapter = sum(-d if d < n else d for d, n in zip(digits, [*digits[1:], 0], strict=True))
+    chapter = chapter_of(reference)
     return (
         "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY"
         f"&mtdsg_no={reference}&chapter={chapter}&lang=en"

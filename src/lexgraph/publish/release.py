@@ -5,7 +5,8 @@ A release is read from the built store, never from the sources, and written into
 N-Triples line per distinct triple), ``lexgraph.nq`` (sorted N-Quads, one named graph per
 source file plus the inferred graph), ``lexgraph.ttl``, ``lexgraph.trig``, ``lexgraph.jsonld``
 (the union, compacted with ``context.jsonld`` beside it, referenced by a relative IRI, so
-nothing is fetched from the network), ``void.ttl`` and ``SHA256SUMS``.
+nothing is fetched from the network), ``void.ttl`` and ``SHA256SUMS``, and the feed of
+participation changes (``changes.atom``, ``changes/*.json``: :mod:`lexgraph.publish.feed`).
 
 The files are a function of the build alone: no clock is read. The release date is the
 ``date`` of ``build-info.json`` if the build recorded one, else the dataset's
@@ -44,8 +45,11 @@ from lexgraph.core.namespaces import ID, PREFIXES
 from lexgraph.core.paths import Layout
 from lexgraph.core.terms import Dcat, Dcterms, Owl, Rdf, Void, Xsd
 from lexgraph.core.version import __version__
+from lexgraph.publish.feed import ATOM, describe, feed_files
+from lexgraph.store.labels import label
 from lexgraph.store.manifest import recorded_date
 from lexgraph.store.query import open_store
+from lexgraph.views.changes import all_changes
 
 #: Where the dataset is described when ``graph/dataset.ttl`` names no ``void:Dataset``.
 DEFAULT_DATASET = ID + "dataset/lexgraph"
@@ -53,6 +57,8 @@ LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 CONTEXT = "context.jsonld"
 SUMS = "SHA256SUMS"
 VOID = "void.ttl"
+#: The names of the feed's files (:mod:`lexgraph.publish.feed`) start with these.
+FEED_NAMES = (ATOM, "changes/")
 #: The dump files, their IANA media types and what each holds, in the order they are written.
 DUMPS: tuple[tuple[str, str, str], ...] = (
     ("lexgraph.nt", "application/n-triples", "the union of all graphs, sorted N-Triples"),
@@ -277,12 +283,14 @@ def _void(
         (Void.classes, out.literal(len(classes), "integer")),
     ]
     pairs += [(Void.dataDump, f"<{name}>") for name, *_ in DUMPS if name != CONTEXT]
-    pairs += [(Dcat.distribution, out.iri(distribution(name))) for name, *_ in DUMPS]
+    feed = [(n, *describe(n)) for n in sorted(files) if n.startswith(FEED_NAMES)]
+    described = [*DUMPS, *feed]
+    pairs += [(Dcat.distribution, out.iri(distribution(name))) for name, *_ in described]
     pairs += [(Void.classPartition, out.iri(partition(c))) for c in sorted(classes)]
     pairs += [(Void.subset, out.iri(g)) for g in graphs]
     out.block(dataset, pairs)
 
-    for name, media, what in DUMPS:
+    for name, media, what in described:
         data = files[name]
         checksum = (
             f"[ a spdx:Checksum ; spdx:algorithm spdx:checksumAlgorithm_sha256 ;\n"
@@ -338,6 +346,13 @@ def _dumps(quads: list[ox.Quad], triples: list[ox.Triple]) -> dict[str, bytes]:
     }
 
 
+def _feed(store: ox.Store, layout: Layout, issued: str) -> dict[str, bytes]:
+    """The feed of participation changes (:mod:`lexgraph.publish.feed`), from the build."""
+    dataset = _dataset_iri(store)
+    title = label(store, dataset) if dataset != DEFAULT_DATASET else "lexgraph"
+    return feed_files(all_changes(store, layout.views), dataset, issued, title)
+
+
 def _switch(layout: Layout, generation: Path) -> None:
     """Point ``build/release`` at ``generation`` and remove the releases it replaces."""
     link = layout.release
@@ -364,6 +379,7 @@ def write_release(layout: Layout) -> ReleaseResult:
     )
     triples = sorted({q.triple for q in quads}, key=str)
     files = _dumps(quads, triples)
+    files.update(_feed(store, layout, issued))
     files[VOID] = _void(store, quads, triples, files, issued).encode()
     files[SUMS] = "".join(
         f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())
@@ -377,6 +393,7 @@ def write_release(layout: Layout) -> ReleaseResult:
         raise BuildError(f"cannot write {layout.relative(generations)}/: {exc.strerror}") from exc
     try:
         for name, data in files.items():
+            (generation / name).parent.mkdir(parents=True, exist_ok=True)
             (generation / name).write_bytes(data)
         _switch(layout, generation)
     except OSError as exc:
