@@ -48,6 +48,8 @@ class Lex:
     Resolution: Final = LEX + "Resolution"
     ScopeKind: Final = LEX + "ScopeKind"
     SoftLawInstrument: Final = LEX + "SoftLawInstrument"
+    SourceDomain: Final = LEX + "SourceDomain"
+    SourceTier: Final = LEX + "SourceTier"
     Standard: Final = LEX + "Standard"
     State: Final = LEX + "State"
     StatusList: Final = LEX + "StatusList"
@@ -101,6 +103,7 @@ class Lex:
     paragraph: Final = LEX + "paragraph"
     partOf: Final = LEX + "partOf"
     participant: Final = LEX + "participant"
+    partiesReported: Final = LEX + "partiesReported"
     place: Final = LEX + "place"
     providesFor: Final = LEX + "providesFor"
     provision: Final = LEX + "provision"
@@ -112,12 +115,14 @@ class Lex:
     scopeOf: Final = LEX + "scopeOf"
     secondarySource: Final = LEX + "secondarySource"
     signaturePlace: Final = LEX + "signaturePlace"
+    sourceTier: Final = LEX + "sourceTier"
     startDate: Final = LEX + "startDate"
     subdivisionOf: Final = LEX + "subdivisionOf"
     supplements: Final = LEX + "supplements"
     treatySeriesNumber: Final = LEX + "treatySeriesNumber"
     untcReference: Final = LEX + "untcReference"
     untsRegistrationNumber: Final = LEX + "untsRegistrationNumber"
+    urlPattern: Final = LEX + "urlPattern"
 
 
 class Rdf:
