@@ -20,9 +20,10 @@ What the importer decides, and documents in ``docs/participation-csv.md``:
 - a row with no date at all (no act date, entry into force or as-at) is skipped with a
   warning, since the graph's check ``participation-undated`` refuses such a record;
 - rows that give the same record (equal in every column but ``note``) are merged;
-- a row's source gets its tier from ``graph/source-domains.ttl`` (a site not there is an
-  error); an optional ``source_tier`` column must agree with it; a row whose source is
-  tertiary is refused (or, with ``drop_tertiary``, dropped with a warning naming its line).
+- a row's source gets its tier from ``graph/source-domains.ttl`` (a site not there is a
+  warning: the build refuses the record until the site is added); an optional
+  ``source_tier`` column must agree with it; a row whose source is tertiary is refused (or,
+  with ``drop_tertiary``, dropped with a warning naming its line).
 
 This module also holds the two instrument helpers the other participation importers use.
 """
@@ -51,7 +52,7 @@ from lexgraph.importers.participation import (
     Record,
     write_participation,
 )
-from lexgraph.importers.tiers import TierTable
+from lexgraph.importers.tiers import TierTable, unlisted
 
 COLUMNS = (
     "instrument_key",
@@ -259,7 +260,9 @@ def read_records(
         except InputError as exc:
             errors.append(str(exc))
             continue
-        if tier == TERTIARY:
+        if tier is None:
+            warnings.append(unlisted(rec.source, where))
+        elif tier == TERTIARY:
             what = f"its only source {rec.source} is tertiary (see graph/source-domains.ttl)"
             if not drop_tertiary:
                 errors.append(

@@ -40,20 +40,24 @@ class TierTable:
         }
         return cls(patterns)
 
-    def tier(self, url: str, given: str, where: str) -> str:
-        """The tier of ``url``; raise naming ``where`` if the table has no site for it, or if
-        ``given`` (a ``source_tier`` cell, maybe empty) says otherwise."""
+    def tier(self, url: str, given: str, where: str) -> str | None:
+        """The tier of ``url``, or None if the table has no site for it; raise naming ``where``
+        if ``given`` (a ``source_tier`` cell, maybe empty) is no tier or says otherwise."""
         if given and given not in TIERS:
             raise InputError(f"{where}: source_tier {given!r} is not one of {', '.join(TIERS)}")
         found = tier_of(url, self.patterns)
-        if found is None:
-            raise InputError(
-                f"{where}: source_url {url!r}: its site is not in graph/source-domains.ttl; "
-                "add it there with its tier"
-            )
-        if given and given != found:
+        if found is not None and given and given != found:
             raise InputError(
                 f"{where}: source_tier {given!r} disagrees with graph/source-domains.ttl, "
                 f"which makes {url!r} {found!r}"
             )
         return found
+
+
+def unlisted(url: str, where: str) -> str:
+    """The warning for a source whose site the table lacks: the build's check
+    ``source-without-tier`` will refuse it until the site is added."""
+    return (
+        f"{where}: the site of {url} is not in graph/source-domains.ttl: add it with its tier, "
+        "or the build refuses the record (check source-without-tier)"
+    )
