@@ -345,10 +345,18 @@ def standing(
             f"consented on {first.isoformat()}; its entry into force for the state is not recorded",
         )
     if consents:
+        first_consent = min(_when(a) for a in consents).isoformat()
+        if any(a.date and a.date <= on for a in consents):
+            return result(NOT_YET_IN_FORCE, None, f"consents only on {first_consent}")
+        if any(a.tier in NEGATIVE_EVIDENCE for a in consents):
+            return result(NOT_PARTY, None, f"consents only on {first_consent}")
+        # A later consent seen only at second hand does not show that the state was not
+        # bound before: "not a party" rests on depositary or official evidence alone.
         return result(
-            NOT_YET_IN_FORCE if any(a.date and a.date <= on for a in consents) else NOT_PARTY,
+            UNKNOWN_STANDING,
             None,
-            f"consents only on {min(_when(a) for a in consents).isoformat()}",
+            f"a consent of {first_consent} is reported only by a secondary source; "
+            "no depositary or official record decides the date asked",
         )
     negatives = [a.as_at for a in acts if negative_evidence(a) and a.as_at]
     negatives += [as_at for as_at, _ in lists]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lexgraph.core.escape import html as _h
 from lexgraph.core.namespaces import ID, key_of
@@ -15,6 +15,7 @@ from lexgraph.render.site.frame import page_path, rel
 from lexgraph.store.library import LibraryQuery
 from lexgraph.store.query import find_question
 from lexgraph.views.context import Context, labels
+from lexgraph.views.currency import Currency, currency
 from lexgraph.views.parties import PARTICIPATION, PARTICIPATION_OF_STATE, records, standings
 from lexgraph.views.subgraph import Node, Subgraph
 
@@ -49,6 +50,8 @@ class SiteData:
     as_at: dict[str, str]
     used: dict[str, LibraryQuery]
     regions: dict[str, str]
+    #: How current each instrument's participation data is (:mod:`lexgraph.views.currency`).
+    currency: dict[str, Currency] = field(default_factory=dict)
 
     def group(self, question: str, column: str, iri: str) -> list[dict[str, object]]:
         return self.by.get((question, column, iri), [])
@@ -80,7 +83,10 @@ def gather(ctx: Context, corpus: Subgraph) -> SiteData:
     used[PARTICIPATION.name] = PARTICIPATION
     used[PARTICIPATION_OF_STATE.name] = PARTICIPATION_OF_STATE
     regions = labels(ctx, "region")
-    return SiteData(nodes, paths, rows, dict(by), dict(records_by), status, as_at, used, regions)
+    current = {c.instrument: c for c in currency(ctx.store)}
+    return SiteData(
+        nodes, paths, rows, dict(by), dict(records_by), status, as_at, used, regions, current
+    )
 
 
 def link(data: SiteData, iri: object, here: str, text: str | None = None) -> str:
