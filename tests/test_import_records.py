@@ -350,15 +350,18 @@ def test_tertiary_row_is_refused_naming_its_line(project: Layout, tmp_path: Path
     assert not _out(project).exists()
 
 
-def test_tertiary_row_is_dropped_with_a_warning_when_asked(
-    project: Layout, tmp_path: Path
-) -> None:
+def test_tertiary_row_is_dropped_with_a_warning_when_asked(project: Layout, tmp_path: Path) -> None:
     """With drop_tertiary, the tertiary row is left out and a warning names its line."""
     rows = GOOD + f"UNTOC,FRA,party_status,,,{WIKI},2020,secondary,x\n"
     result = import_records(_csv(tmp_path, rows), project, drop_tertiary=True)
     assert result.records == 1
-    assert any(w.endswith("records.csv:3: dropped, its only source " + WIKI + " is tertiary"
-                          " (see graph/source-domains.ttl)") for w in result.warnings)
+    assert any(
+        w.endswith(
+            "records.csv:3: dropped, its only source " + WIKI + " is tertiary"
+            " (see graph/source-domains.ttl)"
+        )
+        for w in result.warnings
+    )
     assert "FRA" not in result.path.read_text()
 
 

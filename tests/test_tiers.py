@@ -13,6 +13,7 @@ from lexgraph.core.tiers import tier_of
 from lexgraph.finder import find_basis
 from lexgraph.finder.decide import update_hint
 from lexgraph.finder.standing import NOT_PARTY, UNKNOWN_STANDING, Act, standing
+from lexgraph.importers.tiers import TierTable
 from lexgraph.render.basis import to_json
 from lexgraph.views.currency import currency
 from lexgraph.views.parties import Context, standings
@@ -41,10 +42,8 @@ def _not_party(tier: str) -> Act:
 def test_shipped_table_gives_each_kind_of_site_its_tier(
     graph: tuple[Layout, ox.Store], url: str, tier: str
 ) -> None:
-    """graph/source-domains.ttl ranks depositaries, UN bodies, scrapes and mirrors as the issue says."""
+    """The shipped table ranks depositaries, UN bodies, scrapes and mirrors as issue 13 does."""
     layout, _ = graph
-    from lexgraph.importers.tiers import TierTable
-
     assert tier_of(url, TierTable.load(layout.root).patterns) == tier
 
 

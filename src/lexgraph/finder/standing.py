@@ -226,7 +226,8 @@ def source_tier(store: ox.Store, source: str) -> str | None:
     except ValueError:  # a source given as text, not an IRI
         return None
     for quad in store.quads_for_pattern(node, ox.NamedNode(Lex.sourceTier), None, None):
-        return tier_key(quad.object.value)
+        if isinstance(quad.object, ox.NamedNode):
+            return tier_key(quad.object.value)
     return None
 
 

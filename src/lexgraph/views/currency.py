@@ -56,10 +56,7 @@ def currency(store: ox.Store) -> list[Currency]:
         count = int(parties.value) if isinstance(parties, ox.Literal) else None
         if instrument.value not in latest or as_at.value > latest[instrument.value][0]:
             latest[instrument.value] = (as_at.value, count)
-    recorded = {
-        row["instrument"].value: int(row["n"].value)  # type: ignore[union-attr]
-        for row in _select(store, _RECORDED)
-    }
+    recorded = {row["instrument"].value: int(row["n"].value) for row in _select(store, _RECORDED)}
     return [
         Currency(iri, as_at, recorded.get(iri, 0), reported)
         for iri, (as_at, reported) in sorted(latest.items())
