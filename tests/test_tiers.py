@@ -19,7 +19,8 @@ from lexgraph.views.currency import currency
 from lexgraph.views.parties import Context, standings
 from lexgraph.views.stats import compute_stats, render_stats
 
-UNTOC = "https://w3id.org/lexgraph/id/instrument/untoc"
+ID = "https://w3id.org/lexgraph/id/"
+UNTOC = ID + "instrument/untoc"
 FIREARMS = "https://w3id.org/lexgraph/id/instrument/untoc-firearms-protocol"
 DEU = "https://w3id.org/lexgraph/id/state/DEU"
 
@@ -118,3 +119,18 @@ def test_stats_show_each_instruments_status_list_and_party_counts(
     assert rows[UNTOC].recorded >= rows[UNTOC].reported
     text = render_stats(compute_stats(store, layout.checks))
     assert "untoc " in text and "as at 2014-01-27" in text and "179 reported" in text
+
+
+def test_site_instrument_page_says_how_current_its_data_is(
+    graph: tuple[Layout, ox.Store],
+) -> None:
+    """The site's section on an instrument gives its latest status list's date and both
+    party counts, and one without a list says to run `lexgraph update`."""
+    from lexgraph.render.site.data import SiteData
+    from lexgraph.render.site.pages import _currency_section
+
+    _, store = graph
+    data = SiteData({}, {}, {}, {}, {}, {}, {}, {}, {}, {c.instrument: c for c in currency(store)})
+    html = _currency_section(data, UNTOC)
+    assert "2014-01-27" in html and ">179<" in html
+    assert "lexgraph update" in _currency_section(data, ID + "instrument/budapest-ets185")
