@@ -26,6 +26,8 @@ BACKGROUND = [
     ROOT / "ontology" / "alignments.ttl",
     *sorted((ROOT / "ontology" / "vocab").glob("*.ttl")),
     ROOT / "graph" / "imported" / "sdg.ttl",  # the targets the crime types contribute to
+    ROOT / "graph" / "source-domains.ttl",  # the tier of every cited source
+    Path(__file__).parent / "data" / "tiers" / "example-sites.ttl",  # and of the fixtures
 ]
 
 

@@ -27,6 +27,17 @@ DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
 GOOD = f"UNTOC,JPN,ratification,2017-07-11,2017-08-10,{URL},2017-09-01,primary,paraphrase\n"
 
 
+EXAMPLE_SITES = (Path(__file__).parent / "data" / "tiers" / "example-sites.ttl").read_text()
+
+
+@pytest.fixture
+def project(project: Layout) -> Layout:
+    """The scratch project, with the invented sites these tests cite given a tier."""
+    with project.source_domains.open("a", encoding="utf-8") as table:
+        table.write(EXAMPLE_SITES)
+    return project
+
+
 def _csv(tmp_path: Path, rows: str, name: str = "records.csv", header: str = HEADER) -> Path:
     path = tmp_path / name
     path.write_text(header + rows, encoding="utf-8")
@@ -303,9 +314,11 @@ def test_shipped_sample_is_a_fresh_import(project: Layout) -> None:
     This test reads ../shared/data/participation/ (skipped where it is absent).
     """
     shipped = (ROOT / "graph/imported/participation/records/source-checked.ttl").read_bytes()
-    result = import_records(SAMPLE, project, name="source-checked")
+    result = import_records(SAMPLE, project, name="source-checked", drop_tertiary=True)
     assert result.path.read_bytes() == shipped
-    assert result.records == 553
+    assert result.records == 471
+    dropped = [w for w in result.warnings if "dropped" in w and "tertiary" in w]
+    assert len(dropped) == 82
 
 
 def test_cli_imports_and_warns(project: Layout, tmp_path: Path) -> None:
@@ -323,3 +336,58 @@ def test_cli_bad_row_exits_2(project: Layout, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["import", "csv", str(_csv(tmp_path, bad))])
     assert result.exit_code == 2
     assert "error: " in result.output and "records.csv:2: action_date '2014-02-30'" in result.output
+
+
+TIER_HEADER = HEADER.rstrip("\n") + ",source_tier\n"
+WIKI = "https://en.wikipedia.org/wiki/UNTOC"
+
+
+def test_tertiary_row_is_refused_naming_its_line(project: Layout, tmp_path: Path) -> None:
+    """A row whose only source is tertiary (a Wikipedia page) is an error naming its line."""
+    rows = GOOD + f"UNTOC,FRA,party_status,,,{WIKI},2020,secondary,x\n"
+    with pytest.raises(InputError, match=r"records\.csv:3: refused: its only source .* tertiary"):
+        import_records(_csv(tmp_path, rows), project)
+    assert not _out(project).exists()
+
+
+def test_tertiary_row_is_dropped_with_a_warning_when_asked(project: Layout, tmp_path: Path) -> None:
+    """With drop_tertiary, the tertiary row is left out and a warning names its line."""
+    rows = GOOD + f"UNTOC,FRA,party_status,,,{WIKI},2020,secondary,x\n"
+    result = import_records(_csv(tmp_path, rows), project, drop_tertiary=True)
+    assert result.records == 1
+    assert any(
+        w.endswith(
+            "records.csv:3: dropped, its only source " + WIKI + " is tertiary"
+            " (see graph/source-domains.ttl)"
+        )
+        for w in result.warnings
+    )
+    assert "FRA" not in result.path.read_text()
+
+
+def test_source_tier_column_must_agree_with_the_table(project: Layout, tmp_path: Path) -> None:
+    """A source_tier that disagrees with graph/source-domains.ttl is an error naming the line."""
+    row = GOOD.rstrip("\n").replace(URL, "https://treaties.un.org/pages/x") + ",official\n"
+    with pytest.raises(InputError, match=r"records\.csv:2: source_tier 'official' disagrees"):
+        import_records(_csv(tmp_path, row, header=TIER_HEADER), project)
+
+
+def test_source_tier_column_that_agrees_is_accepted(project: Layout, tmp_path: Path) -> None:
+    """A source_tier equal to the table's tier of the site passes."""
+    row = GOOD.rstrip("\n").replace(URL, "https://treaties.un.org/pages/x") + ",depositary\n"
+    assert import_records(_csv(tmp_path, row, header=TIER_HEADER), project).records == 1
+
+
+def test_source_tier_must_be_a_tier(project: Layout, tmp_path: Path) -> None:
+    """A source_tier outside the four tiers is an error naming the line and the allowed values."""
+    row = GOOD.rstrip("\n") + ",primary\n"
+    with pytest.raises(InputError, match=r"records\.csv:2: source_tier 'primary' is not one of"):
+        import_records(_csv(tmp_path, row, header=TIER_HEADER), project)
+
+
+def test_unlisted_site_is_a_warning(project: Layout, tmp_path: Path) -> None:
+    """A source whose site the table lacks is kept, with a warning that the build will refuse
+    it until the site is added."""
+    row = GOOD.replace(URL, "https://unlisted-site.example/status")
+    result = import_records(_csv(tmp_path, row), project)
+    assert any("not in graph/source-domains.ttl" in w for w in result.warnings)

@@ -67,13 +67,18 @@ def import_sdg_cmd(kos_file: Path) -> None:
 @import_group.command("csv")
 @click.argument("csv_file", type=click.Path(path_type=Path))
 @click.option("--name", help="Name of the output file and its graph (default: the CSV's stem).")
+@click.option(
+    "--drop-tertiary",
+    is_flag=True,
+    help="Drop rows whose source is tertiary, with a warning each, instead of refusing the file.",
+)
 @user_errors
-def import_csv_cmd(csv_file: Path, name: str | None) -> None:
+def import_csv_cmd(csv_file: Path, name: str | None, drop_tertiary: bool) -> None:
     """Import participation records from a CSV in the format of docs/participation-csv.md."""
     from lexgraph.importers.records import import_records
 
     layout = Layout.default()
-    result = import_records(csv_file, layout, name)
+    result = import_records(csv_file, layout, name, drop_tertiary)
     _warn(result.warnings)
     _wrote(layout, [result.path])
 

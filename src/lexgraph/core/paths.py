@@ -65,6 +65,11 @@ class Layout:
         return self.graph / "instruments"
 
     @property
+    def source_domains(self) -> Path:
+        """The hand-edited table of source tiers by website (``lex:SourceDomain`` nodes)."""
+        return self.graph / "source-domains.ttl"
+
+    @property
     def participant_files(self) -> tuple[Path, ...]:
         """The files that name participants: the imported states, the other participants, the
         depositaries' own spellings (``skos:hiddenLabel``) and the common English names of

@@ -50,6 +50,8 @@ class Lex:
     Resolution: Final = LEX + "Resolution"
     ScopeKind: Final = LEX + "ScopeKind"
     SoftLawInstrument: Final = LEX + "SoftLawInstrument"
+    SourceDomain: Final = LEX + "SourceDomain"
+    SourceTier: Final = LEX + "SourceTier"
     Standard: Final = LEX + "Standard"
     State: Final = LEX + "State"
     StatusList: Final = LEX + "StatusList"
@@ -104,6 +106,7 @@ class Lex:
     paragraph: Final = LEX + "paragraph"
     partOf: Final = LEX + "partOf"
     participant: Final = LEX + "participant"
+    partiesReported: Final = LEX + "partiesReported"
     place: Final = LEX + "place"
     previousAsAt: Final = LEX + "previousAsAt"
     providesFor: Final = LEX + "providesFor"
@@ -117,12 +120,14 @@ class Lex:
     secondarySource: Final = LEX + "secondarySource"
     shortName: Final = LEX + "shortName"
     signaturePlace: Final = LEX + "signaturePlace"
+    sourceTier: Final = LEX + "sourceTier"
     startDate: Final = LEX + "startDate"
     subdivisionOf: Final = LEX + "subdivisionOf"
     supplements: Final = LEX + "supplements"
     treatySeriesNumber: Final = LEX + "treatySeriesNumber"
     untcReference: Final = LEX + "untcReference"
     untsRegistrationNumber: Final = LEX + "untsRegistrationNumber"
+    urlPattern: Final = LEX + "urlPattern"
 
 
 class Rdf:

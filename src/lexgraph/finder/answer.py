@@ -44,6 +44,9 @@ class Basis:
     verdict: str
     reasons: tuple[str, ...]
     why: tuple[str, ...]
+    #: The as-at date of the latest complete status list of the instrument the finder saw
+    #: (``lex:StatusList``), or None: how current the participation data behind the verdict is.
+    status_list_as_at: str | None = None
 
 
 @dataclass(frozen=True)

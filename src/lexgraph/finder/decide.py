@@ -122,6 +122,10 @@ def decide(context: Context, candidate: Candidate, a: str, b: str) -> Basis:
         verdict = UNKNOWN
     else:
         verdict = CONDITIONAL if found.conditions else BASIS
+    lists = context.lists.get(candidate.instrument, [])
+    latest = max((as_at for as_at, _ in lists), default=None)
+    if verdict == UNKNOWN:
+        found.unknowns.append(update_hint(latest))
     return Basis(
         instrument=candidate.instrument,
         title=label(store, candidate.instrument),
@@ -138,7 +142,23 @@ def decide(context: Context, candidate: Candidate, a: str, b: str) -> Basis:
         verdict=verdict,
         reasons=tuple(found.notes + found.reasons + found.unknowns),
         why=_why(context, candidate, standings, kinds),
+        status_list_as_at=latest,
     )
+
+
+def update_hint(as_at: str | None) -> str:
+    """What an `unknown` verdict says about how current the data is, and how to refresh it.
+
+    >>> print(update_hint("2014-07-10").replace(": ", ":\n"))
+    the last complete status list seen for it is as at 2014-07-10:
+    run `lexgraph update` for later participation data
+    """
+    seen = (
+        f"the last complete status list seen for it is as at {as_at}"
+        if as_at
+        else "no complete status list of it is in the graph"
+    )
+    return f"{seen}: run `lexgraph update` for later participation data"
 
 
 def _unless(ref: ReservationRef) -> Condition:

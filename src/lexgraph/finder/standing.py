@@ -6,7 +6,10 @@ One reader, :func:`read_records`, turns the rows of ``queries/views/participatio
 
 "Unknown" is never "not a party": a state without any record for an instrument, or whose
 latest record is older than the date asked about and shows no consent, is *unknown*, with the
-as-at date of the data that was seen.
+as-at date of the data that was seen. "Not a party" rests only on depositary or official
+evidence (:func:`negative_evidence`): a complete status list, or a not-party record whose source
+is of those tiers (``graph/source-domains.ttl``). The finder and every view (figures, tables,
+site, briefs) decide through :func:`standing`, so they follow the same rule.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import pyoxigraph as ox
 
 from lexgraph.core.namespaces import instance
 from lexgraph.core.terms import Dcterms, Lex, Rdf, Skos
+from lexgraph.core.tiers import NEGATIVE_EVIDENCE, best_tier, tier_key
 from lexgraph.store import walk
 from lexgraph.store.labels import label, last_segment
 from lexgraph.store.library import LibraryQuery, read_query
@@ -50,6 +54,8 @@ class Act:
     as_at: str | None
     source: str
     secondary: bool
+    #: The strongest tier of the record's sources (``lexgraph.core.tiers.TIERS``), if known.
+    tier: str | None = None
 
     def line(self) -> str:
         when = self.date.isoformat() if self.date else "undated"
@@ -185,11 +191,15 @@ def records_from_rows(store: ox.Store, rows: Sequence[dict[str, object]]) -> lis
     for row in sorted(rows, key=_row_order):
         grouped[str(row["record"])].append(row)
     names: dict[str, str] = {}
+    tiers: dict[str, str | None] = {}
     found = []
     for record, group in grouped.items():
         first = group[0]
         secondary = sorted({_text(r["secondary"]) for r in group if r["secondary"]})
         primary = sorted({_text(r["source"]) for r in group if r["source"]} - set(secondary))
+        for source in primary + secondary:
+            if source not in tiers:
+                tiers[source] = source_tier(store, source)
         act = Act(
             record=record,
             kind=last_segment(str(first["act"])),
@@ -198,6 +208,7 @@ def records_from_rows(store: ox.Store, rows: Sequence[dict[str, object]]) -> lis
             as_at=_text(first["asAt"]) or None,
             source=(primary or secondary or [""])[0],
             secondary=not primary and bool(secondary),
+            tier=best_tier(tiers[s] for s in primary + secondary),
         )
         participant = str(first["state"])
         if participant not in names:
@@ -206,6 +217,25 @@ def records_from_rows(store: ox.Store, rows: Sequence[dict[str, object]]) -> lis
     return sorted(
         found, key=lambda r: (r.instrument, r.name, r.act.date or dt.date.max, r.act.record)
     )
+
+
+def source_tier(store: ox.Store, source: str) -> str | None:
+    """The tier key the build gave ``source`` (``lex:sourceTier``), or None."""
+    try:
+        node = ox.NamedNode(source)
+    except ValueError:  # a source given as text, not an IRI
+        return None
+    for quad in store.quads_for_pattern(node, ox.NamedNode(Lex.sourceTier), None, None):
+        if isinstance(quad.object, ox.NamedNode):
+            return tier_key(quad.object.value)
+    return None
+
+
+def negative_evidence(act: Act) -> bool:
+    """True if ``act`` can show that a state was not a party: a not-party record with an as-at
+    date whose source is a depositary's or an official one. A secondary or tertiary source
+    saying so leaves the standing unknown."""
+    return act.kind == "not-party" and bool(act.as_at) and act.tier in NEGATIVE_EVIDENCE
 
 
 def _row_order(row: dict[str, object]) -> tuple[str, ...]:
@@ -316,12 +346,20 @@ def standing(
             f"consented on {first.isoformat()}; its entry into force for the state is not recorded",
         )
     if consents:
+        first_consent = min(_when(a) for a in consents).isoformat()
+        if any(a.date and a.date <= on for a in consents):
+            return result(NOT_YET_IN_FORCE, None, f"consents only on {first_consent}")
+        if any(a.tier in NEGATIVE_EVIDENCE for a in consents):
+            return result(NOT_PARTY, None, f"consents only on {first_consent}")
+        # A later consent seen only at second hand does not show that the state was not
+        # bound before: "not a party" rests on depositary or official evidence alone.
         return result(
-            NOT_YET_IN_FORCE if any(a.date and a.date <= on for a in consents) else NOT_PARTY,
+            UNKNOWN_STANDING,
             None,
-            f"consents only on {min(_when(a) for a in consents).isoformat()}",
+            f"a consent of {first_consent} is reported only by a secondary source; "
+            "no depositary or official record decides the date asked",
         )
-    negatives = [a.as_at for a in acts if a.kind == "not-party" and a.as_at]
+    negatives = [a.as_at for a in acts if negative_evidence(a) and a.as_at]
     negatives += [as_at for as_at, _ in lists]
     signed = any(a.kind == "signature" and a.date and a.date <= on for a in acts)
     # A reduced as-at date (2019-05) covers the days of its period.

@@ -153,16 +153,38 @@ class StatusList:
     as_at: str
     source: str
 
-    def block(self, tag: str) -> Block:
-        return Block(
-            instance("status-list", f"{self.instrument}/{tag}"),
-            [
-                (Rdf.type, URIRef(Lex.StatusList)),
-                (Lex.instrument, URIRef(instance("instrument", self.instrument))),
-                (Lex.asAt, _as_at_literal(self.as_at)),
-                (Dcterms.source, URIRef(self.source)),
-            ],
-        )
+    def block(self, tag: str, parties: int | None = None) -> Block:
+        """The list's node; ``parties`` is the number of participants it shows as having
+        consented (``lex:partiesReported``), counted in the list itself."""
+        pairs: list[tuple[str, Term]] = [
+            (Rdf.type, URIRef(Lex.StatusList)),
+            (Lex.instrument, URIRef(instance("instrument", self.instrument))),
+            (Lex.asAt, _as_at_literal(self.as_at)),
+            (Dcterms.source, URIRef(self.source)),
+        ]
+        if parties is not None:
+            pairs.append((Lex.partiesReported, Literal(parties, datatype=URIRef(Xsd.integer))))
+        return Block(instance("status-list", f"{self.instrument}/{tag}"), pairs)
+
+
+#: The act kinds by which a participant consents to be bound (narrower than consent).
+CONSENTS = frozenset(ACT_KINDS - {"signature", "denunciation", "withdrawal", "not-party"})
+
+
+def consenting_participants(records: Iterable[Record]) -> int:
+    """How many participants the records show as having consented and not denounced since.
+
+    >>> consenting_participants([Record("untoc", "s/A", "ratification", "u"),
+    ...                          Record("untoc", "s/B", "signature", "u")])
+    1
+    """
+    found: dict[str, bool] = {}
+    for rec in sorted(records, key=lambda r: r.date or dt.date.min):
+        if rec.act in CONSENTS:
+            found[rec.participant] = True
+        elif rec.act in ("denunciation", "withdrawal"):
+            found[rec.participant] = False
+    return sum(found.values())
 
 
 def write_participation(
@@ -175,14 +197,19 @@ def write_participation(
     """Write the records as one generated Turtle file (its own named graph), atomically.
 
     ``status_list`` says that the source is complete for its instrument at its date; only a
-    source that lists every participant (a UNTC or Council of Europe status table) is.
+    source that lists every participant (a UNTC or Council of Europe status table) is. The
+    list records how many participants it shows as consenting (:func:`consenting_participants`).
     """
     records = list(records)
     if not records:
         raise InputError(f"no participation records to write to {path.name}")
     blocks = record_blocks(records, tag)
     if status_list is not None:
-        blocks.append(status_list.block(tag or source_tag(status_list.source)))
+        blocks.append(
+            status_list.block(
+                tag or source_tag(status_list.source), consenting_participants(records)
+            )
+        )
     write_turtle(path, header, blocks, ("lex", "dcterms", "xsd"))
     return path
 

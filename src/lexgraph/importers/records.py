@@ -19,7 +19,11 @@ What the importer decides, and documents in ``docs/participation-csv.md``:
   ahead of its deposit (the shared sample has three such rows), so it is kept as given;
 - a row with no date at all (no act date, entry into force or as-at) is skipped with a
   warning, since the graph's check ``participation-undated`` refuses such a record;
-- rows that give the same record (equal in every column but ``note``) are merged.
+- rows that give the same record (equal in every column but ``note``) are merged;
+- a row's source gets its tier from ``graph/source-domains.ttl`` (a site not there is a
+  warning: the build refuses the record until the site is added); an optional
+  ``source_tier`` column must agree with it; a row whose source is tertiary is refused (or,
+  with ``drop_tertiary``, dropped with a warning naming its line).
 
 This module also holds the two instrument helpers the other participation importers use.
 """
@@ -40,6 +44,7 @@ from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import instance
 from lexgraph.core.paths import Layout
 from lexgraph.core.terms import Lex
+from lexgraph.core.tiers import TERTIARY
 from lexgraph.importers import generated_header, parse_turtle, read_csv
 from lexgraph.importers.participation import (
     ACT_KINDS,
@@ -47,6 +52,7 @@ from lexgraph.importers.participation import (
     Record,
     write_participation,
 )
+from lexgraph.importers.tiers import TierTable, unlisted
 
 COLUMNS = (
     "instrument_key",
@@ -221,14 +227,19 @@ def _sort_key(rec: Record) -> tuple[str, ...]:
     )
 
 
-def read_records(path: Path, root: Path) -> tuple[list[Record], list[str]]:
+def read_records(
+    path: Path, root: Path, drop_tertiary: bool = False
+) -> tuple[list[Record], list[str]]:
     """Return the records of a participation CSV, sorted, and the warnings about them.
 
-    Every bad row is reported (up to :data:`MAX_ERRORS`) in one :class:`InputError`.
+    Every bad row is reported (up to :data:`MAX_ERRORS`) in one :class:`InputError`. A row
+    whose source is tertiary (``graph/source-domains.ttl``) is refused, an error like a bad
+    row; with ``drop_tertiary`` it is dropped and a warning names its line.
     """
     reader = read_csv(path, COLUMNS)
     instruments = instrument_graph(root)
     names = ParticipantNames.load(root)
+    tiers = TierTable.load(root)
     records: set[Record] = set()
     errors: list[str] = []
     warnings: list[str] = []
@@ -245,8 +256,22 @@ def read_records(path: Path, root: Path) -> tuple[list[Record], list[str]]:
         cells = {k: v.strip() for k, v in row.items()}
         try:
             rec = _record(cells, where, instruments, names)
+            tier = tiers.tier(rec.source, cells.get("source_tier", ""), where)
         except InputError as exc:
             errors.append(str(exc))
+            continue
+        if tier is None:
+            warnings.append(unlisted(rec.source, where))
+        elif tier == TERTIARY:
+            what = f"its only source {rec.source} is tertiary (see graph/source-domains.ttl)"
+            if not drop_tertiary:
+                errors.append(
+                    f"{where}: refused: {what}; no record may rest on Wikipedia or a mirror, a "
+                    "document-sharing site or a blog alone: cite a depositary, official or "
+                    "secondary source instead"
+                )
+            else:
+                warnings.append(f"{where}: dropped, {what}")
             continue
         if not (rec.date or rec.in_force or rec.as_at):
             warnings.append(f"{where}: skipped, no action_date, entry_into_force or source_as_at")
@@ -280,12 +305,20 @@ def output_path(layout: Layout, csv_path: Path, name: str | None = None) -> Path
     return layout.participation / "records" / f"{stem}.ttl"
 
 
-def import_records(csv_path: Path, layout: Layout, name: str | None = None) -> Imported:
+def import_records(
+    csv_path: Path, layout: Layout, name: str | None = None, drop_tertiary: bool = False
+) -> Imported:
     """Convert one participation CSV into its own Turtle file, named ``name`` (by default the
-    CSV's stem); nothing is written on error."""
+    CSV's stem); nothing is written on error. Rows on a tertiary source are refused, or
+    dropped with a warning each with ``drop_tertiary``."""
     out = output_path(layout, csv_path, name)
-    records, warnings = read_records(csv_path, layout.root)
-    command = ["csv", csv_path.name, *([f"--name {name}"] if name is not None else [])]
+    records, warnings = read_records(csv_path, layout.root, drop_tertiary)
+    command = [
+        "csv",
+        csv_path.name,
+        *([f"--name {name}"] if name is not None else []),
+        *(["--drop-tertiary"] if drop_tertiary else []),
+    ]
     header = generated_header(
         f"Participation records from {csv_path.name}: one lex:Participation per distinct row "
         "(the CSV's note column is not carried over), each citing the source its row names.",

@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from lexgraph.core.namespaces import sparql_prologue
+from lexgraph.views.currency import Currency, currency
 
 #: The check that says which resources must carry a source, and finds those that do not.
 UNSOURCED_CHECK = "fact-without-source.rq"
@@ -43,6 +44,8 @@ class Stats:
     modality_links: int
     unsourced: int
     sourced_classes: tuple[str, ...]
+    #: Per instrument with a complete status list: its as-at date and the parties counted.
+    currency: tuple[Currency, ...] = ()
 
 
 def _rows(store: ox.Store, text: str) -> list[ox.QuerySolution]:
@@ -80,6 +83,7 @@ def compute_stats(store: ox.Store, checks: Path | None = None) -> Stats:
         modality_links=_int(_rows(store, _LINKS)[0]["n"]),
         unsourced=len(execute(store, check.text, {}, check.name).rows),
         sourced_classes=tuple(re.findall(r"lex:(\w+)", values)),
+        currency=tuple(currency(store)),
     )
 
 
@@ -94,4 +98,15 @@ def render_stats(stats: Stats) -> str:
         f"provision -> modality links: {stats.modality_links}",
         f"facts without a source ({', '.join(stats.sourced_classes)}): {stats.unsourced}",
     ]
+    if stats.currency:
+        lines += [
+            "",
+            "participation data per instrument (latest complete status list; parties recorded"
+            " in the graph, parties that list reports):",
+        ]
+        lines += [
+            f"  {_local(c.instrument):<42} as at {c.as_at:<10} {c.recorded:>4} recorded"
+            f" {c.reported if c.reported is not None else '?':>4} reported"
+            for c in stats.currency
+        ]
     return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from lexgraph.core.escape import html as _h
@@ -17,6 +17,7 @@ from lexgraph.store.labels import short_name
 from lexgraph.store.library import LibraryQuery
 from lexgraph.store.query import execute, find_question
 from lexgraph.views.context import Context, labels
+from lexgraph.views.currency import Currency, currency
 from lexgraph.views.parties import PARTICIPATION, PARTICIPATION_OF_STATE, records, standings
 from lexgraph.views.subgraph import Node, Subgraph
 
@@ -57,6 +58,8 @@ class SiteData:
     families: dict[str, str]
     #: The continental M49 region (Africa, Americas, Asia, Europe, Oceania) of each state.
     continents: dict[str, str]
+    #: How current each instrument's participation data is (:mod:`lexgraph.views.currency`).
+    currency: dict[str, Currency] = field(default_factory=dict)
 
     def group(self, question: str, column: str, iri: str) -> list[dict[str, object]]:
         return self.by.get((question, column, iri), [])
@@ -100,7 +103,7 @@ def gather(ctx: Context, corpus: Subgraph) -> SiteData:
             continents[str(row["state"])] = regions.get(ID + "region/" + key, key)
     return SiteData(
         nodes, paths, rows, dict(by), dict(records_by), status, as_at, used, regions,
-        short_names, families(ctx), continents,
+        short_names, families(ctx), continents, {c.instrument: c for c in currency(ctx.store)},
     )  # fmt: skip
 
 

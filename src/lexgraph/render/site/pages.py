@@ -78,6 +78,27 @@ def _day(text: str) -> str:
     return f'<span class="date">{_h(text)}</span>' if text else ""
 
 
+def _currency_section(data: SiteData, iri: str) -> str:
+    """How current the instrument's participation data is: its latest complete status list."""
+    found = data.currency.get(iri)
+    if found is None:
+        return section(
+            "How current the participation data is",
+            ["latest complete status list"],
+            [[_h("none in the graph: run lexgraph update")]],
+            "",
+        )
+    reported = "" if found.reported is None else str(found.reported)
+    return section(
+        "How current the participation data is",
+        ["latest complete status list, as at", "parties recorded", "parties the list reports"],
+        [[_h(found.as_at), _h(str(found.recorded)), _h(reported)]],
+        '<p class="query">Parties recorded: participants with a consenting act in any record '
+        "of the graph; parties the list reports: counted in the depositary's table itself at "
+        "its date. Run <code>lexgraph update</code> for later data.</p>",
+    )
+
+
 def _instrument(data: SiteData, node: Node, here: str) -> str:
     iri = node.iri
     protocols = [
@@ -107,6 +128,7 @@ def _instrument(data: SiteData, node: Node, here: str) -> str:
         section("Cooperation articles", ["modality", "article", "heading"], modal,
                  query_note(data, here, "modalities-of-instrument", {"instrument": short(iri)})),
         _records_section(data, ("instrument", iri), here),
+        _currency_section(data, iri),
         section("Reservations and declarations", ["state", "article", "effect", "as at",
                  "source"], reservations,
                  query_note(data, here, "reservations-of-state", rows_of=_name(data, iri))),
