@@ -48,3 +48,10 @@ def graph(built: tuple[Layout, BuildResult]) -> tuple[Layout, ox.Store]:
     store = ox.Store()
     store.bulk_extend(ox.Store.read_only(str(layout.store)).quads_for_pattern(None, None, None))
     return layout, store
+
+
+def add_test_sites(layout: Layout) -> None:
+    """Give the invented sites that fixtures cite (example.org, the loopback depositary) a
+    source tier in a scratch project, so that its build accepts their records."""
+    sites = Path(__file__).parent / "data" / "tiers" / "example-sites.ttl"
+    (layout.graph / "test-sites.ttl").write_text(sites.read_text(encoding="utf-8"), "utf-8")

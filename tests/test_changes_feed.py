@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import copy_project
+from conftest import add_test_sites, copy_project
 from depositary import ONLY, Depositary, serve
 from lexgraph.cli.main import main
 from lexgraph.core.paths import Layout
@@ -27,6 +27,7 @@ def updated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Layout]:
     """A scratch project updated from the first and then the second snapshot, built and
     released."""
     layout = copy_project(tmp_path_factory.mktemp("updated"))
+    add_test_sites(layout)
     env = {"LEXGRAPH_ROOT": str(layout.root)}
     runner = CliRunner()
     with serving(Depositary) as base:

@@ -15,12 +15,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import add_test_sites  # type: ignore[import-not-found]
 from depositary import CHART, DATA, ONLY, Depositary, serve
 from lexgraph.cli.main import main
 from lexgraph.core.errors import InputError
 from lexgraph.core.paths import Layout
 from lexgraph.importers.update import UpdateResult, run_update, summary
 from listener import serving
+
+
+@pytest.fixture(autouse=True)
+def _sites(project: Layout) -> None:
+    """The loopback depositary has a source tier in every scratch project here."""
+    add_test_sites(project)
 
 
 @pytest.fixture(scope="module")
