@@ -131,7 +131,13 @@ def run_query(
     LEXGRAPH_ENDPOINT_USER and LEXGRAPH_ENDPOINT_PASSWORD.
     """
     from lexgraph.render.formats import render_result
-    from lexgraph.store.query import execute, find_question, open_store, substitutions
+    from lexgraph.store.query import (
+        QueryDataset,
+        execute,
+        find_question,
+        open_store,
+        substitutions,
+    )
 
     layout = Layout.default()
     values: dict[str, str] = {}
@@ -150,7 +156,7 @@ def run_query(
         bound = substitutions(store, question, values)
         max_rows = MAX_ROWS.value(max_rows)
         try:
-            check_query(question.text)
+            parsed = check_query(question.text)
             result = run_isolated(
                 layout.store,
                 question.text,
@@ -158,6 +164,7 @@ def run_query(
                 where=name,
                 timeout_s=QUERY_TIMEOUT_S.value(timeout),
                 max_rows=max_rows,
+                dataset=QueryDataset(parsed.default_graphs, parsed.named_graphs),
             )
         except (QueryRefused, QueryTimeout) as exc:
             raise type(exc)(f"{name}: {exc}") from None

@@ -48,6 +48,42 @@ class Result:
         ]
 
 
+@dataclass(frozen=True)
+class QueryDataset:
+    """The dataset a query names: the graphs ``FROM`` merges into its default graph, and the
+    graphs ``FROM NAMED`` makes available to ``GRAPH``.
+
+    As SPARQL 1.1 says (section 13.2), a query that names only ``FROM`` graphs has no named
+    graphs, and one that names only ``FROM NAMED`` graphs has an empty default graph. Empty,
+    it means the query names no dataset: the default graph is then the union of all graphs.
+
+    >>> QueryDataset(("https://w3id.org/lexgraph/source/graph/a.ttl",)).protocol_params()
+    [('default-graph-uri', 'https://w3id.org/lexgraph/source/graph/a.ttl')]
+    """
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.default or self.named)
+
+    def engine_args(self) -> dict[str, object]:
+        """The keyword arguments of pyoxigraph's ``Store.query`` that select this dataset."""
+        if not self:
+            return {"use_default_graph_as_union": True}
+        # Each graph once: pyoxigraph counts a triple once per time its graph is named.
+        return {
+            "default_graph": [ox.NamedNode(g) for g in dict.fromkeys(self.default)],
+            "named_graphs": [ox.NamedNode(g) for g in dict.fromkeys(self.named)],
+        }
+
+    def protocol_params(self) -> list[tuple[str, str]]:
+        """The SPARQL 1.1 Protocol parameters that select this dataset on a server."""
+        return [("default-graph-uri", g) for g in dict.fromkeys(self.default)] + [
+            ("named-graph-uri", g) for g in dict.fromkeys(self.named)
+        ]
+
+
 def python_value(term: Term | None) -> object:
     """Convert a term to a plain Python value: literals by datatype, IRIs to strings.
 
@@ -216,16 +252,18 @@ def execute(
     where: str = "query",
     *,
     max_rows: int | None = None,
+    dataset: QueryDataset | None = None,
 ) -> Result:
-    """Run SPARQL text on ``store`` with the union of named graphs as the default graph.
+    """Run SPARQL text on ``store`` with the union of named graphs as the default graph, or on
+    the graphs that ``dataset`` names (the query's own ``FROM`` and ``FROM NAMED``, which the
+    engine's union switch would otherwise override).
 
     With ``max_rows``, at most that many rows (or triples) are read from the engine, and the
     result says ``truncated=True`` when there were more.
     """
+    graphs = (dataset or QueryDataset()).engine_args()
     try:
-        answer = store.query(
-            text, use_default_graph_as_union=True, substitutions=dict(bindings or {})
-        )
+        answer = store.query(text, substitutions=dict(bindings or {}), **graphs)  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise InputError(f"{where}: SPARQL syntax error: {exc}") from None
     except (RuntimeError, OSError) as exc:
