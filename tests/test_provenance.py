@@ -48,7 +48,7 @@ def _size(store: ox.Store, graph: str) -> int:
         (".trig", "_:g { <http://example.org/a> <http://example.org/b> 1 . }"),
         (
             ".nq",
-            f"<http://example.org/a> <http://example.org/b> \"1\" <{OTHER.value}> .\n",
+            f'<http://example.org/a> <http://example.org/b> "1" <{OTHER.value}> .\n',
         ),
         (
             ".jsonld",
