@@ -22,6 +22,7 @@ from lexgraph.core.namespaces import ID, PREFIXES, instance
 from lexgraph.core.suggest import close_matches
 from lexgraph.core.terms import Lex, Rdfs, Skos, Xsd
 from lexgraph.store.library import LibraryQuery, Param, read_library, read_query
+from lexgraph.store.memory import memory_store
 from lexgraph.store.names import resolve_state
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -302,7 +303,8 @@ def query(
     store: ox.Store | None = None,
     questions_dir: Path | None = None,
 ) -> Result:
-    """Run a library question (by name or ``.rq`` path) on the built graph.
+    """Run a library question (by name or ``.rq`` path) on the built graph: by default this
+    process's in-memory copy of it (:func:`~lexgraph.store.memory.memory_store`), loaded once.
 
     >>> rows = query("instruments-providing-modality", {"modality": "extradition"}).values()
     ... # doctest: +SKIP
@@ -310,6 +312,6 @@ def query(
     from lexgraph.core.paths import Layout
 
     layout = Layout.default()
-    store = store if store is not None else open_store(layout.store)
+    store = store if store is not None else memory_store(layout.store)
     found = find_question(questions_dir or layout.questions, question)
     return execute(store, found.text, substitutions(store, found, params or {}), found.name)
