@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -186,3 +187,16 @@ def test_graph_names_of_odd_file_names_are_iris() -> None:
         b"<http://example.org/a> <http://example.org/b> 1 .", ".ttl", "graph/a b>.ttl"
     )
     assert quads[0].graph_name.value.endswith("graph/a%20b%3E.ttl")  # type: ignore[union-attr]
+
+
+def test_no_library_question_names_graphs() -> None:
+    """Library questions run trusted on the union of the graphs, so none may carry a FROM that
+    the engine's union switch would silently override (free queries get theirs honoured)."""
+    from lexgraph.store.library import read_library
+    from lexgraph.untrusted.gate import scan
+
+    root = Path(__file__).resolve().parents[1] / "queries"
+    for directory in ("questions", "views", "checks"):
+        for question in read_library(root / directory):
+            parsed = scan(question.text, max_bytes=1 << 20)
+            assert (parsed.default_graphs, parsed.named_graphs) == ((), ()), question.name
