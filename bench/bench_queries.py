@@ -234,10 +234,13 @@ def _run_phase(phase: str, engines: Sequence[tuple[str, Callable[[], int]]], pla
     """Run engines in turn (alternating their order), emitting one message per run."""
 
     def once(engine: str, fn: Callable[[], int], warm: bool) -> float:
-        started = time.perf_counter_ns()
+        started, cpu = time.perf_counter_ns(), time.process_time_ns()
         rows = fn()
         ms = (time.perf_counter_ns() - started) / 1e6
-        _emit({"run": phase, "engine": engine, "ms": ms, "rows": rows, "warm": warm})
+        cpu_ms = (time.process_time_ns() - cpu) / 1e6
+        _emit(
+            {"run": phase, "engine": engine, "ms": ms, "cpu_ms": cpu_ms, "rows": rows, "warm": warm}
+        )
         return ms
 
     first = sum(once(e, fn, True) for e, fn in engines)
@@ -265,17 +268,27 @@ def _open_store(spec: Json, in_memory: bool) -> tuple[ox.Store, float]:
 def worker_oxigraph(spec: Json, engines: Sequence[str]) -> None:
     """Answer questions with the lexgraph engine and/or raw pyoxigraph.
 
-    Engines: ``lexgraph``, ``raw`` (both on the read-only store), ``inline`` (raw, the
-    parameters written into the text), ``inmem`` (raw, on an in-memory store loaded from the
-    dataset file) and ``basis`` (the find_basis hook).
+    Engines: ``lexgraph``, ``raw`` (both on the read-only store), ``library`` (lexgraph on the
+    in-memory copy that the library API uses, :func:`lexgraph.store.memory.memory_store`),
+    ``inline`` (raw, the parameters written into the text), ``inmem`` (raw, on an in-memory
+    store loaded from the dataset file) and ``basis`` (the find_basis hook).
     """
     store, open_s = _open_store(spec, in_memory="inmem" in engines)
+    memory: ox.Store | None = None
+    copy_s = None
+    if "library" in engines:
+        from lexgraph.store.memory import memory_store
+
+        started = time.perf_counter()
+        memory = memory_store(Path(spec["store"]))
+        copy_s = time.perf_counter() - started
     plan = Plan(**spec["plan"])
     questions = [Question(**q) for q in spec["questions"]]
-    if "lexgraph" in engines or "basis" in engines:
+    if {"lexgraph", "library", "basis"} & set(engines):
         from lexgraph.store.library import read_query
         from lexgraph.store.query import execute, substitutions
-    _emit({"ready": True, "pid": os.getpid(), "load_s": open_s, "quads": len(store)})
+    ready = {"ready": True, "pid": os.getpid(), "load_s": open_s, "quads": len(store)}
+    _emit({**ready, "memory_copy_s": copy_s})
 
     def raw(text: str, pre: Mapping[ox.Variable, Any]) -> Callable[[], int]:
         def run() -> int:
@@ -305,13 +318,20 @@ def worker_oxigraph(spec: Json, engines: Sequence[str]) -> None:
             else:
                 q = questions[command["q"]]
                 pre = {ox.Variable(k): ox_term(v) for k, v in q.bindings.items()}
+                wanted = {"lexgraph", "library"} & set(engines)
+                library_q = read_query(Path(q.path)) if wanted else None
                 if "lexgraph" in engines:
-                    library_q = read_query(Path(q.path))
 
                     def lex(q: Question = q, lq: Any = library_q) -> int:
                         return len(execute(store, q.text, substitutions(store, lq, q.params)).rows)
 
                     phase.append(("lexgraph", lex))
+                if memory is not None:
+
+                    def lib(q: Question = q, lq: Any = library_q, m: ox.Store = memory) -> int:
+                        return len(execute(m, q.text, substitutions(m, lq, q.params)).rows)
+
+                    phase.append(("library", lib))
                 for engine in ("raw", "inmem"):
                     if engine in engines:
                         phase.append((engine, raw(q.text, pre)))
@@ -448,6 +468,8 @@ class Samples:
 
     ms: list[float] = field(default_factory=list)
     warm_ms: list[float] = field(default_factory=list)
+    #: This process's CPU time per timed run: what the machine's other load does not inflate.
+    cpu_ms: list[float] = field(default_factory=list)
     rows: int | None = None
     status: str = "ok"
 
@@ -458,6 +480,8 @@ class Samples:
             out["median_ms"] = statistics.median(ordered)
             out["p90_ms"] = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
             out["min_ms"] = ordered[0]
+        if self.cpu_ms:
+            out["cpu_median_ms"] = statistics.median(self.cpu_ms)
         elif self.warm_ms:
             out["first_ms"] = self.warm_ms[0]
         return out
@@ -478,6 +502,8 @@ def ask(
             elif "run" in message:
                 s = samples[message["engine"]]
                 (s.warm_ms if message["warm"] else s.ms).append(message["ms"])
+                if not message["warm"] and "cpu_ms" in message:
+                    s.cpu_ms.append(message["cpu_ms"])
                 s.rows = message["rows"]
             elif "failed" in message:
                 for s in samples.values():
@@ -620,7 +646,7 @@ def measure_size(label: str, store: Path, source: Path, fmt: str, args: argparse
     every = list(range(len(questions)))
 
     def engine(kind: str, indexes: Sequence[int], spec: Path = spec_path) -> None:
-        engines = ["lexgraph", "raw"] if kind == "oxigraph" else kind.split("+")
+        engines = ["lexgraph", "library", "raw"] if kind == "oxigraph" else kind.split("+")
         cmds = [{"q": i} for i in indexes]
         info, results = run_engine(kind, spec, cmds, engines, args.timeout, log)
         record(kind, info, results, [names[i] for i in indexes])
@@ -740,25 +766,36 @@ def _s(value: float | None) -> str:
 
 
 def table(size: Json, target_ms: float) -> list[str]:
-    """The main table: the three engines side by side, the factors, the verdict."""
+    """The main table: the engines side by side, the factors, the verdicts.
+
+    The time target is held against the library (lexgraph on the in-memory copy that the
+    library API, notebooks and the site use), by its wall-clock median and by its CPU-time
+    median (the process's own time, which other jobs on a shared machine inflate far less);
+    the factor against lexgraph on disk and raw pyoxigraph on the same store.
+    """
     lines = [
-        "| question | params | rows | rdflib | lexgraph | raw pyoxigraph | lexgraph/raw "
-        f"| rdflib/lexgraph | <= {target_ms:g} ms | <= {TARGET_FACTOR}x raw |",
-        "|---|---|--:|--:|--:|--:|--:|--:|:-:|:-:|",
+        "| question | params | rows | rdflib | lexgraph, on disk | library, in memory "
+        "| library, CPU median | raw pyoxigraph, on disk | lexgraph/raw | rdflib/library "
+        f"| library <= {target_ms:g} ms (wall / CPU) | <= {TARGET_FACTOR}x raw |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|:-:|:-:|",
     ]
     for name, q in size["questions"].items():
         lex, raw, rdf = q.get("lexgraph"), q.get("raw"), q.get("rdflib")
+        lib = q.get("library") or lex
         rows = str(lex.get("rows")) if lex and lex.get("rows") is not None else NONE
         if rdf and rdf.get("rows") is not None and lex and rdf["rows"] != lex.get("rows"):
             rows += f" (rdflib {rdf['rows']})"
         params = ", ".join(f"{k}={v}" for k, v in q["params"].items()) or NONE
-        median = _median(lex)
+        median = _median(lib)
         factor = _ratio(lex, raw)
         fast = "yes" if median is not None and median <= target_ms else "**no**"
+        cpu = (q.get("library") or {}).get("cpu_median_ms")
+        fast += " / " + (NONE if cpu is None else "yes" if cpu <= target_ms else "**no**")
+        cpu_cell = NONE if cpu is None else f"{cpu:.2f}"
         close = NONE if factor == NONE else "yes" if float(factor) <= TARGET_FACTOR else "**no**"
         lines.append(
-            f"| {name} | {params} | {rows} | {_ms(rdf)} | {_ms(lex)} | {_ms(raw)} "
-            f"| {factor} | {_ratio(rdf, lex)} | {fast} | {close} |"
+            f"| {name} | {params} | {rows} | {_ms(rdf)} | {_ms(lex)} | {_ms(q.get('library'))} "
+            f"| {cpu_cell} | {_ms(raw)} | {factor} | {_ratio(rdf, lib)} | {fast} | {close} |"
         )
     return lines
 
@@ -822,6 +859,10 @@ def summary(results: Json) -> list[str]:
             ),
         ),
         ("rdflib: parse into a Dataset", lambda label: _s(worker(label, "rdflib", "load_s"))),
+        (
+            "the library's in-memory copy (`memory_store`): load",
+            lambda label: _s(worker(label, "oxigraph", "memory_copy_s")),
+        ),
         (
             "pyoxigraph in memory: bulk load",
             lambda label: _s(worker(label, "inmem", "load_s")),
@@ -909,7 +950,7 @@ def run_worker(kind: str, spec_path: str) -> None:
     elif kind == "load":
         worker_load(spec)
     elif kind == "oxigraph":
-        worker_oxigraph(spec, ["lexgraph", "raw"])
+        worker_oxigraph(spec, ["lexgraph", "library", "raw"])
     else:
         worker_oxigraph(spec, kind.split("+"))
 

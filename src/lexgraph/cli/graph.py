@@ -139,7 +139,13 @@ def run_query(
     LEXGRAPH_ENDPOINT_USER and LEXGRAPH_ENDPOINT_PASSWORD.
     """
     from lexgraph.render.formats import render_result
-    from lexgraph.store.query import execute, find_question, open_store, substitutions
+    from lexgraph.store.query import (
+        QueryDataset,
+        execute,
+        find_question,
+        open_store,
+        substitutions,
+    )
 
     layout = Layout.default()
     values: dict[str, str] = {}
@@ -160,7 +166,7 @@ def run_query(
         bound = {} if free else substitutions(store, question, values)
         max_rows = MAX_ROWS.value(max_rows)
         try:
-            check_query(question.text)
+            parsed = check_query(question.text)
             result = run_isolated(
                 layout.store,
                 question.text,
@@ -168,6 +174,7 @@ def run_query(
                 where=name,
                 timeout_s=QUERY_TIMEOUT_S.value(timeout),
                 max_rows=max_rows,
+                dataset=QueryDataset(parsed.default_graphs, parsed.named_graphs),
             )
         except (QueryRefused, QueryTimeout) as exc:
             raise type(exc)(f"{name}: {exc}") from None

@@ -24,7 +24,7 @@ from lexgraph.finder.standing import (
     standing,
 )
 from lexgraph.store.labels import short_name
-from lexgraph.store.query import open_store
+from lexgraph.store.memory import memory_store
 from lexgraph.store.walk import value
 
 
@@ -103,10 +103,10 @@ class Context:
 
 
 def default_store(store: ox.Store | None) -> ox.Store:
-    """``store``, else the default layout's built store."""
+    """``store``, else this process's in-memory copy of the default layout's built store."""
     from lexgraph.core.paths import Layout
 
-    return store if store is not None else open_store(Layout.default().store)
+    return store if store is not None else memory_store(Layout.default().store)
 
 
 def parse_day(on: dt.date | str | None) -> dt.date:

@@ -54,6 +54,7 @@ from lexgraph.serve.oxigraph import ServerError
 from lexgraph.serve.policy import Answer, AnswerCache, RateLimiter, cap_answer
 from lexgraph.serve.settings import GatewaySettings
 from lexgraph.serve.workers import Checkers, Upstream
+from lexgraph.store.query import QueryDataset
 from lexgraph.untrusted.gate import LOCAL_GRAPHS, QueryRefused, QueryTooLarge, scan
 
 #: Largest answer read from Oxigraph; past it the query is refused (ask for fewer rows).
@@ -205,6 +206,8 @@ class Gateway:
             raise _Refusal(413, str(exc)) from None
         except QueryRefused as exc:
             raise _Refusal(400, str(exc)) from None
+        if not graphs:  # Oxigraph's union switch overrides FROM, but not these parameters
+            graphs = QueryDataset(parsed.default_graphs, parsed.named_graphs).protocol_params()
         deadline = started + settings.timeout_s
         accept = request.headers.get("accept", "")
         key = (text, tuple(graphs), accept)

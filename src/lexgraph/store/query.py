@@ -22,6 +22,7 @@ from lexgraph.core.namespaces import ID, PREFIXES, instance
 from lexgraph.core.suggest import close_matches
 from lexgraph.core.terms import Lex, Rdfs, Skos, Xsd
 from lexgraph.store.library import LibraryQuery, Param, read_library, read_query
+from lexgraph.store.memory import memory_store
 from lexgraph.store.names import resolve_state
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -45,6 +46,42 @@ class Result:
         return [
             {v: python_value(t) for v, t in zip(self.variables, row, strict=True)}
             for row in self.rows
+        ]
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """The dataset a query names: the graphs ``FROM`` merges into its default graph, and the
+    graphs ``FROM NAMED`` makes available to ``GRAPH``.
+
+    As SPARQL 1.1 says (section 13.2), a query that names only ``FROM`` graphs has no named
+    graphs, and one that names only ``FROM NAMED`` graphs has an empty default graph. Empty,
+    it means the query names no dataset: the default graph is then the union of all graphs.
+
+    >>> QueryDataset(("https://w3id.org/lexgraph/source/graph/a.ttl",)).protocol_params()
+    [('default-graph-uri', 'https://w3id.org/lexgraph/source/graph/a.ttl')]
+    """
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.default or self.named)
+
+    def engine_args(self) -> dict[str, object]:
+        """The keyword arguments of pyoxigraph's ``Store.query`` that select this dataset."""
+        if not self:
+            return {"use_default_graph_as_union": True}
+        # Each graph once: pyoxigraph counts a triple once per time its graph is named.
+        return {
+            "default_graph": [ox.NamedNode(g) for g in dict.fromkeys(self.default)],
+            "named_graphs": [ox.NamedNode(g) for g in dict.fromkeys(self.named)],
+        }
+
+    def protocol_params(self) -> list[tuple[str, str]]:
+        """The SPARQL 1.1 Protocol parameters that select this dataset on a server."""
+        return [("default-graph-uri", g) for g in dict.fromkeys(self.default)] + [
+            ("named-graph-uri", g) for g in dict.fromkeys(self.named)
         ]
 
 
@@ -260,16 +297,18 @@ def execute(
     where: str = "query",
     *,
     max_rows: int | None = None,
+    dataset: QueryDataset | None = None,
 ) -> Result:
-    """Run SPARQL text on ``store`` with the union of named graphs as the default graph.
+    """Run SPARQL text on ``store`` with the union of named graphs as the default graph, or on
+    the graphs that ``dataset`` names (the query's own ``FROM`` and ``FROM NAMED``, which the
+    engine's union switch would otherwise override).
 
     With ``max_rows``, at most that many rows (or triples) are read from the engine, and the
     result says ``truncated=True`` when there were more.
     """
+    graphs = (dataset or QueryDataset()).engine_args()
     try:
-        answer = store.query(
-            text, use_default_graph_as_union=True, substitutions=dict(bindings or {})
-        )
+        answer = store.query(text, substitutions=dict(bindings or {}), **graphs)  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise InputError(f"{where}:{syntax_message(text, exc)}") from None
     except (RuntimeError, OSError) as exc:
@@ -308,7 +347,8 @@ def query(
     store: ox.Store | None = None,
     questions_dir: Path | None = None,
 ) -> Result:
-    """Run a library question (by name or ``.rq`` path) on the built graph.
+    """Run a library question (by name or ``.rq`` path) on the built graph: by default this
+    process's in-memory copy of it (:func:`~lexgraph.store.memory.memory_store`), loaded once.
 
     >>> rows = query("instruments-providing-modality", {"modality": "extradition"}).values()
     ... # doctest: +SKIP
@@ -316,6 +356,6 @@ def query(
     from lexgraph.core.paths import Layout
 
     layout = Layout.default()
-    store = store if store is not None else open_store(layout.store)
+    store = store if store is not None else memory_store(layout.store)
     found = find_question(questions_dir or layout.questions, question)
     return execute(store, found.text, substitutions(store, found, params or {}), found.name)

@@ -20,6 +20,16 @@ The files are untrusted: a user builds their own ``graph/``. What is read, and w
 - JSON-LD nested more than :data:`MAX_JSON_DEPTH` deep is refused: pyoxigraph's JSON-LD parser
   recurses, slows quadratically with depth and overflows its stack (a crash, not an error) at a
   few thousand levels.
+- A file cannot name graphs. The named graph is the build's record of where a fact came from,
+  so a TriG, N-Quads or JSON-LD file that puts triples in any graph but its own (another file's,
+  the inferred graph, any other name) is refused with a message naming the file and the graph;
+  its default graph, and a graph block named exactly as its own graph, are read as usual.
+- A file name is written into its graph's IRI percent-encoded (``graph/a%20b.ttl``), so a
+  space or a ``>`` in a name cannot make an IRI that is not one.
+- A UTF-8 byte-order mark at the start of a file is dropped before parsing: it marks the
+  encoding and is not content (editors on Windows write one; JSON allows a parser to ignore it).
+- A literal or IRI longer than pyoxigraph's token buffer (16 MiB) is refused with a message,
+  not a ``MemoryError``.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import urllib.parse
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -61,16 +72,25 @@ REFUSED: dict[str, str] = {
     ".json": "JSON-LD is read only from files named .jsonld",
 }
 
+#: The longest token (a literal or IRI) that pyoxigraph's parsers hold in their buffer.
+MAX_TOKEN_BYTES = 16 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+#: Characters a path keeps as they are in its graph's IRI (RFC 3987 ``ipath`` less ``%``).
+_PATH_SAFE = "/!$&'()*+,;=:@-._~"
 _POSITION = re.compile(r"^Parser error (?:at line \d+ between columns \d+ and \d+|between .*?): ")
 
 
 def graph_name(relative_path: str) -> ox.NamedNode:
     """Return the named graph that holds a source file's triples.
 
+    The path is percent-encoded where a character cannot stand in an IRI:
+
     >>> graph_name("graph/instruments/untoc.ttl").value
     'https://w3id.org/lexgraph/source/graph/instruments/untoc.ttl'
+    >>> graph_name("graph/a b>c.ttl").value
+    'https://w3id.org/lexgraph/source/graph/a%20b%3Ec.ttl'
     """
-    return ox.NamedNode(SOURCE_GRAPH + relative_path)
+    return ox.NamedNode(SOURCE_GRAPH + urllib.parse.quote(relative_path, safe=_PATH_SAFE))
 
 
 def _syntax_error(relative: str, exc: SyntaxError) -> RdfSyntaxError:
@@ -207,6 +227,7 @@ def parse_file(path: Path, relative: str) -> list[ox.Quad]:
 def parse_data(data: bytes, suffix: str, relative: str) -> list[ox.Quad]:
     """Parse the bytes of a source file (named ``relative``, of type ``suffix``) into quads."""
     fmt = FORMATS[suffix]
+    data = data.removeprefix(_BOM)
     if fmt == ox.RdfFormat.JSON_LD:
         check_json_ld(data, relative)
     graph = graph_name(relative)
@@ -226,10 +247,28 @@ def parse_data(data: bytes, suffix: str, relative: str) -> list[ox.Quad]:
     quads: list[ox.Quad] = []
     try:
         for quad in ox.parse(data, format=fmt, base_iri=None):
-            target = graph if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
-            quads.append(ox.Quad(fix(quad.subject), quad.predicate, fix(quad.object), target))  # type: ignore[arg-type]
+            if quad.graph_name != graph and not isinstance(quad.graph_name, ox.DefaultGraph):
+                raise _foreign_graph(relative, graph, quad.graph_name)
+            quads.append(ox.Quad(fix(quad.subject), quad.predicate, fix(quad.object), graph))  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise _syntax_error(relative, exc) from None
     except ValueError as exc:
         raise InputError(f"{relative}: {exc}") from None
+    except MemoryError:  # pyoxigraph's parsers hold one token in a buffer of bounded size
+        raise InputError(
+            f"{relative}: refused: a literal or IRI in it is longer than the parser's limit of "
+            f"{MAX_TOKEN_BYTES // 2**20} MiB"
+        ) from None
     return quads
+
+
+def _foreign_graph(
+    relative: str, own: ox.NamedNode, named: ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+) -> InputError:
+    shown = f"<{named.value}>" if isinstance(named, ox.NamedNode) else str(named)
+    return InputError(
+        f"{relative}: refused: it puts triples in the graph {shown}; a source file cannot name "
+        f"graphs, since the build keeps each file's triples in its own graph <{own.value}> to "
+        "record where they came from. Take the triples out of the GRAPH block (or write the "
+        "file as Turtle)"
+    )

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from lexgraph.core.errors import NotBuilt
 from lexgraph.core.paths import Layout
-from lexgraph.store.query import Result, execute
+from lexgraph.store.query import QueryDataset, Result, execute
 from lexgraph.untrusted.gate import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, check_query
 from lexgraph.untrusted.sandbox import run_isolated
 
@@ -17,7 +17,7 @@ def free_query(
     text: str,
     *,
     store: ox.Store | None = None,
-    location: Path | None = None,
+    location: Path | str | None = None,
     timeout_s: float | None = None,
     max_rows: int | None = None,
 ) -> Result:
@@ -30,13 +30,16 @@ def free_query(
     own. At most ``max_rows`` rows (default 10,000) come back; ``Result.truncated`` says if there
     were more. Given an open ``store`` instead, the query runs in this process, checked and
     capped but without the time limit: an open store cannot be handed to another process.
+    ``FROM`` and ``FROM NAMED`` select the graphs they name (see
+    :class:`~lexgraph.store.query.QueryDataset`); without them the default graph is the union.
     """
-    check_query(text)
+    parsed = check_query(text)
+    dataset = QueryDataset(parsed.default_graphs, parsed.named_graphs)
     rows = DEFAULT_MAX_ROWS if max_rows is None else max_rows
     if store is not None:
-        return execute(store, text, max_rows=rows)
-    path = location if location is not None else Layout.default().store
+        return execute(store, text, max_rows=rows, dataset=dataset)
+    path = Path(location) if location is not None else Layout.default().store
     if not path.exists():
         raise NotBuilt(str(path))
     limit = DEFAULT_TIMEOUT_S if timeout_s is None else timeout_s
-    return run_isolated(path, text, timeout_s=limit, max_rows=rows)
+    return run_isolated(path, text, timeout_s=limit, max_rows=rows, dataset=dataset)

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from lexgraph.core.errors import LexgraphError
 from lexgraph.core.version import __version__
-from lexgraph.store.query import Result
+from lexgraph.store.query import QueryDataset, Result
 from lexgraph.untrusted.gate import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, QueryTimeout
 
 _HEADER = struct.Struct(">Q")
@@ -174,14 +174,16 @@ def run_isolated(
     where: str = "query",
     timeout_s: float = DEFAULT_TIMEOUT_S,
     max_rows: int = DEFAULT_MAX_ROWS,
+    dataset: QueryDataset | None = None,
 ) -> Result:
     """Run a query on the store at ``location`` in a child process killed after ``timeout_s``.
 
-    The caller checks the text first (:func:`lexgraph.untrusted.gate.check_query`).
+    The caller checks the text first (:func:`lexgraph.untrusted.gate.check_query`), which also
+    reads the ``dataset`` the query names.
     """
     worker = Worker()
     try:
-        request = ("run", str(location), text, dict(bindings or {}), where, max_rows)
+        request = ("run", str(location), text, dict(bindings or {}), where, max_rows, dataset)
         result = worker.call(request, timeout_s)
         if not isinstance(result, Result):
             raise WorkerError(f"the query process answered {type(result).__name__}, not a result")
@@ -204,10 +206,10 @@ def _handle(request: tuple[Any, ...], stores: dict[str, ox.Store]) -> object:
     if kind == "run":
         from lexgraph.store.query import execute, open_store
 
-        _, location, text, bindings, where, max_rows = request
+        _, location, text, bindings, where, max_rows, dataset = request
         if location not in stores:
             stores[location] = open_store(Path(location))
-        return execute(stores[location], text, bindings, where, max_rows=max_rows)
+        return execute(stores[location], text, bindings, where, max_rows=max_rows, dataset=dataset)
     raise ValueError(f"unknown request {kind!r}")
 
 

@@ -23,11 +23,11 @@ from lexgraph.store import labels as graph_labels
 from lexgraph.store.labels import last_segment
 from lexgraph.store.library import LibraryQuery
 from lexgraph.store.manifest import recorded_date
+from lexgraph.store.memory import memory_store
 from lexgraph.store.query import (
     Result,
     execute,
     find_question,
-    open_store,
     resolve_keyed,
     substitutions,
 )
@@ -80,7 +80,7 @@ class Context:
     @classmethod
     def of(cls, store: ox.Store | None = None, layout: Layout | None = None) -> Context:
         layout = layout or Layout.default()
-        return cls(store if store is not None else open_store(layout.store), layout)
+        return cls(store if store is not None else memory_store(layout.store), layout)
 
     def run(self, question: str | LibraryQuery, params: Mapping[str, str] | None) -> Result:
         """Run a question bound to ``params``, or with every parameter free when None."""

@@ -127,14 +127,22 @@ def write_site(
     citation = ctx.caption()
     corpus = select(memory, with_states=True)
     data = gather(ctx, corpus)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    work.chmod(0o755)  # mkdtemp makes it private; a site is for publishing
+    work: Path | None = None
     try:
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        work.chmod(0o755)  # mkdtemp makes it private; a site is for publishing
         counts = _write_all(work, ctx, data, citation, graph_writer or write_graph)
         (work / MARKER).write_text(f"lexgraph {__version__} site\n", encoding="utf-8")
         replace_directory(work, out)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+    except BaseException as exc:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+        if isinstance(exc, OSError):  # a read-only or full disk: the previous site is untouched
+            where = exc.filename or out
+            raise InputError(
+                f"{out}: cannot write the site ({where}: {exc.strerror or exc}); "
+                "the previous site, if any, is untouched"
+            ) from None
         raise
     return SiteResult(out, counts[0], counts[1], counts[2], time.perf_counter() - started)
 
