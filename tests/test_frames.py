@@ -21,7 +21,7 @@ def _lit(text: str, kind: str) -> ox.Literal:
 
 
 def test_keys_are_what_the_parameters_take() -> None:
-    """An instance IRI becomes the key the command line takes, a vocabulary IRI its prefixed name."""
+    """An instance IRI becomes the key the command line takes, a term its prefixed name."""
     assert short_key(JPN.value) == "JPN"
     assert short_key("https://w3id.org/lexgraph/ontology#Convention") == "lex:Convention"
     assert short_key("https://treaties.un.org/x/y") == "https://treaties.un.org/x/y"

@@ -27,7 +27,7 @@ import datetime as dt
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -35,8 +35,22 @@ from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import ID, PREFIXES
 from lexgraph.store.labels import label
 
-if TYPE_CHECKING:
-    from lexgraph.store.query import Result
+
+class Result(Protocol):
+    """What a frame is made of: :class:`lexgraph.store.query.Result` (not imported, as its
+    methods import this module)."""
+
+    @property
+    def variables(self) -> tuple[str, ...]: ...
+    @property
+    def rows(self) -> tuple[tuple[Any, ...], ...]: ...
+    @property
+    def boolean(self) -> bool | None: ...
+    @property
+    def triples(self) -> tuple[ox.Triple, ...]: ...
+    @property
+    def store(self) -> ox.Store | None: ...
+
 
 _XSD = PREFIXES["xsd"]
 _INTEGERS = {"integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"}
@@ -118,10 +132,12 @@ def _label_store(result: Result, store: ox.Store | None) -> ox.Store | None:
     if result.store is not None:
         return result.store
     from lexgraph.core.paths import Layout
-    from lexgraph.store.query import open_store
 
     path = Layout.default().store
-    return open_store(path) if path.exists() else None
+    try:
+        return ox.Store.read_only(str(path)) if path.exists() else None
+    except OSError:
+        return None
 
 
 def columns(result: Result, store: ox.Store | None = None) -> list[Column]:
