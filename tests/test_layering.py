@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "views": {"core", "store", "finder"},
     "render": {"core", "store", "finder", "views"},
     "publish": {"core", "store", "views"},
-    "serve": {"core", "store", "untrusted", "publish"},
+    "serve": {"core", "store", "untrusted", "publish", "views", "render"},
     "mcp": {"core", "store", "untrusted", "finder", "views", "render"},
     "cli": {
         "core",
