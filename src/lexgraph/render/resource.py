@@ -153,7 +153,9 @@ def represent(store: ox.Store, citation: str, path: str, accept: str | None) -> 
 
 def _known(store: ox.Store, iri: str) -> bool:
     try:
-        return iri == ONTOLOGY or any(store.quads_for_pattern(ox.NamedNode(iri), None, None))
+        if iri == ONTOLOGY:
+            return _quads_of_ontology(store)
+        return any(store.quads_for_pattern(ox.NamedNode(iri), None, None))
     except ValueError:
         return False
 
@@ -268,7 +270,15 @@ def resources(store: ox.Store) -> list[str]:
         for q in store.quads_for_pattern(None, None, None)
         if isinstance(q.subject, ox.NamedNode) and resource_path(q.subject.value) is not None
     }
-    return [ONTOLOGY, *sorted(found - {ONTOLOGY})]
+    ontology = [ONTOLOGY] if _quads_of_ontology(store) else []
+    return [*ontology, *sorted(found - {ONTOLOGY})]
+
+
+def _quads_of_ontology(store: ox.Store) -> bool:
+    return any(
+        isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(LEX)
+        for q in store.quads_for_pattern(None, None, None)
+    )
 
 
 def write_resources(
