@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from starlette.applications import Starlette
@@ -16,6 +17,9 @@ from lexgraph.core.namespaces import BASE, ID
 from lexgraph.core.paths import Layout
 from lexgraph.render.resource import negotiate, resource_path, write_resources
 from lexgraph.serve.resources import resource_routes
+from lexgraph.serve.run import running
+from lexgraph.serve.settings import GatewaySettings
+from lexgraph.store.build import BuildResult
 from lexgraph.views.context import caption_line
 
 HTACCESS = Path(__file__).resolve().parents[1] / "docs" / "w3id" / ".htaccess"
@@ -180,3 +184,22 @@ def test_page_escapes_hostile_text(tmp_path: Path) -> None:
     write_resources(tmp_path, store, "cite", [node.value])
     page = (tmp_path / "id" / "crime" / "x.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_lexgraph_serve_answers_the_w3id_targets(
+    built: tuple[Layout, BuildResult], samples: list[str]
+) -> None:
+    """The real server (policy layer and Oxigraph on loopback) answers every target path."""
+    layout, _ = built
+    with running(GatewaySettings(layout.store, port=0)) as url, httpx.Client() as http:
+        for iri in samples:
+            for fmt, accept in ACCEPTS.items():
+                target = _redirect(iri[len(BASE) :], accept)
+                assert target is not None
+                answer = http.get(url + urlsplit(target).path)
+                assert answer.status_code == 200, (iri, fmt)
+                assert answer.headers["content-type"].startswith(MEDIA[fmt])
+        negotiated = http.get(url + "/id/state/JPN", headers={"Accept": "text/turtle"})
+        assert negotiated.headers["content-type"].startswith("text/turtle")
+        assert http.get(url + "/id/state/XXX").status_code == 404
+        assert http.get(url + "/health").status_code == 200

@@ -14,6 +14,7 @@ at ``id/<key>`` and at ``id/<key>.html``. Pages are made in the site's frame
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -80,6 +81,7 @@ def negotiate(accept: str | None) -> str | None:
     return _ACCEPTED[best[2]] if best else None
 
 
+@functools.lru_cache(maxsize=65536)
 def resource_path(iri: str) -> str | None:
     """The extension-less path of a resource IRI on a host (``id/instrument/untoc``).
 
@@ -287,10 +289,11 @@ def write_resources(
     """Write every resource's page and descriptions under ``out`` (or those of ``only``);
     return how many resources."""
     count = 0
+    names: dict[str, str] = {}
     for iri in resources(store) if only is None else only:
         base = resource_path(iri)
         assert base is not None
-        described = describe(store, iri)
+        described = describe(store, iri, names)
         target = out / base
         target.parent.mkdir(parents=True, exist_ok=True)
         for suffix in MEDIA_TYPES:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import anyio.to_thread
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from lexgraph.core.errors import InputError
 from lexgraph.core.paths import Layout
-from lexgraph.render.resource import represent
+from lexgraph.render.resource import Representation, represent
 from lexgraph.render.site.frame import CSS
 from lexgraph.views.context import caption_line
 
@@ -36,14 +38,25 @@ class Resources:
     def opened(self) -> tuple[ox.Store, str]:
         if self._opened is None:
             store = ox.Store.read_only(str(self.location))
-            layout = self.layout or Layout(self.location.resolve().parent.parent)
-            self._opened = (store, caption_line(layout, store))
+            # build/store is a link into build/.gen: the project is above the link, not its target
+            layout = self.layout or Layout(self.location.absolute().parent.parent)
+            if not (layout.root / "CITATION.cff").is_file():
+                layout = Layout.default()
+            try:
+                citation = caption_line(layout, store)
+            except InputError:  # a page without the citation is better than no page
+                citation = "lexgraph"
+            self._opened = (store, citation)
         return self._opened
 
-    async def resource(self, request: Request) -> Response:
+    def _answer(self, path: str, accept: str | None) -> Representation:
         store, citation = self.opened()
-        path = request.url.path.lstrip("/")
-        answer = represent(store, citation, path, request.headers.get("accept"))
+        return represent(store, citation, path, accept)
+
+    async def resource(self, request: Request) -> Response:
+        # a page takes milliseconds (the ontology's a few hundred): off the event loop
+        path, accept = request.url.path.lstrip("/"), request.headers.get("accept")
+        answer = await anyio.to_thread.run_sync(self._answer, path, accept)
         headers = {"Vary": "Accept"}
         if answer.location:
             headers["Content-Location"] = "/" + answer.location

@@ -24,6 +24,7 @@ A cell the query left unbound is missing (``<NA>``, ``NaT``, ``null``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ class Column:
     values: tuple[object, ...]
 
 
+@functools.lru_cache(maxsize=65536)
 def short_key(iri: str) -> str:
     """The key of an IRI as the library's parameters take it, or its prefixed name.
 

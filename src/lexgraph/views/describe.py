@@ -115,11 +115,19 @@ def _quads(store: ox.Store, iri: str) -> list[ox.Quad]:
     return list(store.quads_for_pattern(node, None, None))
 
 
-def describe(store: ox.Store, iri: str) -> Description:
+def describe(store: ox.Store, iri: str, names: dict[str, str] | None = None) -> Description:
     """Describe ``iri`` (an instance, the ontology or one of its terms) from ``store``.
 
     Raises :class:`UnknownResource` when the graph says nothing about it, with close keys.
+    ``names`` keeps the labels found, for a caller that describes many resources of one store.
     """
+    names = {} if names is None else names
+
+    def named(node: str) -> str:
+        if node not in names:
+            names[node] = label(store, node)
+        return names[node]
+
     quads = _quads(store, iri)
     if not quads:
         raise UnknownResource(_unknown(store, iri))
@@ -136,9 +144,9 @@ def describe(store: ox.Store, iri: str) -> Description:
             value, value_label = obj.value, None
         else:
             kind, value = "", text_of(obj)
-            value_label = label(store, value)
+            value_label = named(value)
         facts.append(
-            Fact(predicate, label(store, predicate), value, value_label, kind, tuple(sorted(found)))
+            Fact(predicate, named(predicate), value, value_label, kind, tuple(sorted(found)))
         )
     own = [q for q in quads if q.subject == subject] if iri not in (ONTOLOGY, LEX) else []
     return Description(
