@@ -22,9 +22,10 @@ from starlette.routing import Route
 
 from lexgraph.core.errors import InputError
 from lexgraph.core.paths import Layout
-from lexgraph.render.resource import Representation, represent
+from lexgraph.render.resource import Representation, negotiate, represent, split_path
 from lexgraph.render.site.frame import CSS
 from lexgraph.views.context import caption_line
+from lexgraph.views.describe import ONTOLOGY
 
 
 class Resources:
@@ -34,6 +35,7 @@ class Resources:
         self.location = store
         self.layout = layout
         self._opened: tuple[ox.Store, str] | None = None
+        self._ontology: dict[str, Representation] = {}
 
     def opened(self) -> tuple[ox.Store, str]:
         if self._opened is None:
@@ -51,6 +53,14 @@ class Resources:
 
     def _answer(self, path: str, accept: str | None) -> Representation:
         store, citation = self.opened()
+        found = split_path(path)
+        if found is not None and found[0] == ONTOLOGY:
+            # the ontology's page reads every term: made once per format, as the build is fixed
+            suffix = found[1] or negotiate(accept)
+            if suffix is not None:
+                if suffix not in self._ontology:
+                    self._ontology[suffix] = represent(store, citation, f"ontology.{suffix}", None)
+                return self._ontology[suffix]
         return represent(store, citation, path, accept)
 
     async def resource(self, request: Request) -> Response:
