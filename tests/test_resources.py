@@ -191,7 +191,7 @@ def test_lexgraph_serve_answers_the_w3id_targets(
 ) -> None:
     """The real server (policy layer and Oxigraph on loopback) answers every target path."""
     layout, _ = built
-    with running(GatewaySettings(layout.store, port=0)) as url, httpx.Client() as http:
+    with running(GatewaySettings(layout.store, port=0)) as url, httpx.Client(timeout=60) as http:
         for iri in samples:
             for fmt, accept in ACCEPTS.items():
                 target = _redirect(iri[len(BASE) :], accept)
