@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from lexgraph.render.site import write_site
     from lexgraph.render.table import render_table
     from lexgraph.store.build import BuildResult, build, load
+    from lexgraph.store.frames import to_dataframe
     from lexgraph.store.query import open_store, query
     from lexgraph.untrusted.free import free_query
     from lexgraph.views.instruments import instruments_table
@@ -70,6 +71,7 @@ _EXPORTS: dict[str, str] = {
     "select": "lexgraph.views.subgraph",
     "timeline": "lexgraph.views.timeline",
     "timeline_figure": "lexgraph.render.figures",
+    "to_dataframe": "lexgraph.store.frames",
     "write_brief": "lexgraph.render.brief",
     "write_site": "lexgraph.render.site",
 }
@@ -102,6 +104,7 @@ __all__ = [
     "select",
     "timeline",
     "timeline_figure",
+    "to_dataframe",
     "write_brief",
     "write_site",
 ]

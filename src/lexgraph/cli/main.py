@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "release": ("publish", "release_cmd"),
     "docs": ("publish", "docs_cmd"),
     "serve": ("serve", "serve"),
+    "mcp": ("mcp", "mcp_cmd"),
     "import": ("imports", "import_group"),
     "update": ("update", "update_cmd"),
     "changes": ("update", "changes_cmd"),

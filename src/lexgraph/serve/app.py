@@ -52,6 +52,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from lexgraph.core.version import __version__
 from lexgraph.serve.oxigraph import ServerError
 from lexgraph.serve.policy import Answer, AnswerCache, RateLimiter, cap_answer
+from lexgraph.serve.resources import resource_routes
 from lexgraph.serve.settings import GatewaySettings
 from lexgraph.serve.workers import Checkers, Upstream
 from lexgraph.store.query import QueryDataset
@@ -119,6 +120,7 @@ class Gateway:
             Route("/update", self.update, methods=["GET", "POST"]),
             Route("/health", self.health, methods=["GET"]),
             *(Route(path, self.page, methods=["GET"]) for path in PAGE_FILES),
+            *resource_routes(settings.store),
         ]
         middleware = [
             Middleware(AccessLog),

@@ -12,8 +12,9 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -40,6 +41,8 @@ class Result:
     triples: tuple[ox.Triple, ...] = ()
     #: True when a row cap cut the rows or triples short (see ``execute(max_rows=...)``).
     truncated: bool = False
+    #: The store the query ran on, where it is at hand, for the labels of a data frame.
+    store: ox.Store | None = field(default=None, compare=False, repr=False)
 
     def values(self) -> list[dict[str, object]]:
         """Return the rows as dicts of Python values (str, int, float, bool, date)."""
@@ -47,6 +50,23 @@ class Result:
             {v: python_value(t) for v, t in zip(self.variables, row, strict=True)}
             for row in self.rows
         ]
+
+    def to_pandas(self, store: ox.Store | None = None) -> Any:
+        """Return a SELECT result as a pandas DataFrame with typed columns and labels.
+
+        Dates are datetimes, numbers numbers, instance IRIs short keys (``JPN``) each with a
+        ``<column>_label`` column (:mod:`lexgraph.store.frames` says how). Needs pandas
+        (``pip install 'lexgraph[notebook]'``).
+        """
+        from lexgraph.store.frames import to_pandas
+
+        return to_pandas(self, store)
+
+    def to_polars(self, store: ox.Store | None = None) -> Any:
+        """Return a SELECT result as a polars DataFrame, typed as :meth:`to_pandas` does."""
+        from lexgraph.store.frames import to_polars
+
+        return to_polars(self, store)
 
 
 @dataclass(frozen=True)
@@ -358,4 +378,5 @@ def query(
     layout = Layout.default()
     store = store if store is not None else memory_store(layout.store)
     found = find_question(questions_dir or layout.questions, question)
-    return execute(store, found.text, substitutions(store, found, params or {}), found.name)
+    result = execute(store, found.text, substitutions(store, found, params or {}), found.name)
+    return replace(result, store=store)

@@ -158,6 +158,11 @@ def _write_all(
         (work / "queries" / f"{name}.rq").write_text(question.text, encoding="utf-8")
     seen: dict[str, str] = {}
     pages = graphs = 0
+    # every IRI's page and descriptions (id/..., ontology), from the whole graph; imported
+    # here, as lexgraph.render.resource uses this package's frame
+    from lexgraph.render.resource import write_resources
+
+    write_resources(work, ctx.store, citation)
     by_state, _ = _state_store(ctx.store)
     ordered = sorted(
         data.paths.items(), key=lambda item: (data.nodes[item[0]].kind == "state", item[1])
