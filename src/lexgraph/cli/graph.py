@@ -173,4 +173,10 @@ def run_query(
         local = open_store(layout.store) if layout.store.exists() else None
         bound = substitutions(local, question, values)
         result = remote.query(with_values(question.text, bound), question.name)
+        if result.truncated:
+            click.echo(
+                f"warning: {endpoint} cut the answer at its row limit ({len(result.rows)} rows); "
+                "page through it with LIMIT and OFFSET",
+                err=True,
+            )
     click.echo(render_result(result, fmt), nl=False)
