@@ -130,13 +130,13 @@ def test_answer_cut_at_row_limit_is_flagged(
     virtuoso: Virtuoso, published: str, cli: CliRunner, tmp_path: Path
 ) -> None:
     """An answer cut at ResultSetMaxRows comes back marked truncated, and the CLI warns."""
-    result = Endpoint(virtuoso.sparql).query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    result = Endpoint(virtuoso.sparql).query("SELECT ?s WHERE { ?s ?p ?o }")
     assert len(result.rows) == ROW_LIMIT
     assert result.truncated
     small = Endpoint(virtuoso.sparql).query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 10")
     assert not small.truncated
     query = tmp_path / "everything.rq"
-    query.write_text("#+ summary: every triple\nSELECT ?s ?p ?o WHERE { ?s ?p ?o }\n")
+    query.write_text("#+ summary: every subject\nSELECT ?s WHERE { ?s ?p ?o }\n")
     done = cli.invoke(main, ["query", str(query), "--format", "csv", "--endpoint", virtuoso.sparql])
     assert done.exit_code == 0, done.output
     assert f"cut the answer at its row limit ({ROW_LIMIT} rows)" in done.stderr
@@ -147,6 +147,16 @@ def test_construct_is_cut_at_row_limit_without_a_sign(virtuoso: Virtuoso, publis
     result = Endpoint(virtuoso.sparql).query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     assert len(result.triples) in (ROW_LIMIT, ROW_LIMIT + 1)  # 7.2.5 sends one more
     assert not result.truncated
+
+
+def test_query_estimated_too_long_is_refused_in_virtuoso_words(
+    virtuoso: Virtuoso, published: str
+) -> None:
+    """A query Virtuoso estimates past MaxQueryCostEstimationTime is refused at once, and the
+    message keeps Virtuoso's reason."""
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?a ?b ?c . ?d ?e ?f }"
+    with pytest.raises(RemoteError, match=r"500: .*estimated execution time .* exceeds the limit"):
+        Endpoint(virtuoso.sparql).query(text)
 
 
 def test_long_query_goes_by_post_where_get_is_cut(virtuoso: Virtuoso, published: str) -> None:

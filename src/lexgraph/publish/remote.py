@@ -26,6 +26,7 @@ such as ``x" } ; DROP ALL ; #`` stays one literal, exactly as it does locally.
 
 from __future__ import annotations
 
+import ast
 import base64
 import http.client
 import json
@@ -44,7 +45,13 @@ from SPARQLWrapper import DIGEST, GET, JSON, N3, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from lexgraph.core.errors import InputError, LexgraphError
-from lexgraph.core.http import describe_failure, read_capped, retry_after, user_agent
+from lexgraph.core.http import (
+    DETAIL_BYTES,
+    describe_failure,
+    read_capped,
+    retry_after,
+    user_agent,
+)
 from lexgraph.store.query import Result, Term
 
 USER_AGENT = user_agent("SPARQL client")
@@ -254,6 +261,27 @@ def cut_by_server(headers: Mapping[str, str] | Message, rows: int) -> bool:
     return limit.isdigit() and rows >= int(limit)
 
 
+def server_words(exc: SPARQLWrapperException) -> str:
+    """Return ``": "`` and the start of the answer SPARQLWrapper quotes in ``exc`` (one line,
+    :data:`~lexgraph.core.http.DETAIL_BYTES` at most), or nothing when it quotes none.
+
+    SPARQLWrapper keeps the server's answer only as a ``repr`` inside its message, and that
+    answer is where a server says why (Virtuoso: ``SR171: Transaction timed out``).
+
+    >>> from SPARQLWrapper.SPARQLExceptions import EndPointInternalError
+    >>> server_words(EndPointInternalError(b"Virtuoso S1T00 Error SR171: Transaction timed out\\n"))
+    ': Virtuoso S1T00 Error SR171: Transaction timed out'
+    """
+    _, found, quoted = str(exc).partition("Response:\n")
+    try:
+        answer = ast.literal_eval(quoted) if found else b""
+    except (ValueError, SyntaxError):
+        return ""
+    if not isinstance(answer, bytes) or not answer.strip():
+        return ""
+    return ": " + " ".join(answer[:DETAIL_BYTES].decode("utf-8", "replace").split())
+
+
 def retry_wait(exc: urllib.error.HTTPError, attempt: int, retries: int, what: str) -> float | None:
     """Return how long to wait before retrying a 429, or a 503 that says when, else None.
 
@@ -348,7 +376,8 @@ class Endpoint:
                 self.sleep(wait)
             except SPARQLWrapperException as exc:
                 # 400, 401, 404, 414 and 500, which SPARQLWrapper renames; keep the server's words.
-                raise RemoteError(f"{where}: {self.url} refused the query: {exc.msg}") from None
+                refusal = f"{exc.msg}{server_words(exc)}"
+                raise RemoteError(f"{where}: {self.url} refused the query: {refusal}") from None
             except (OSError, http.client.HTTPException) as exc:  # time limit, unreachable, reset
                 failure = describe_failure(exc, self.url, self.timeout_s)
                 raise RemoteError(f"{where}: {failure}") from None
