@@ -12,7 +12,7 @@ again. Prints one line per step; the numbers go to ``bench/RESULTS.md`` by hand.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import os
 import subprocess
 import sys
@@ -26,12 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _helpers() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("virtuoso", ROOT / "tests" / "virtuoso.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["virtuoso"] = module
-    spec.loader.exec_module(module)
-    return module
+    """The tests' Virtuoso helpers (``tests/virtuoso.py``), so that the bench starts the same."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    return importlib.import_module("virtuoso")
 
 
 def _lexgraph(*args: str, env: dict[str, str] | None = None) -> str:
