@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"
 QUESTIONS = read_library(ROOT / "queries" / "questions")
 ROW_LIMIT = SPARQL_LIMITS["ResultSetMaxRows"]
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 PREFIXES = """\
 PREFIX lex: <https://w3id.org/lexgraph/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -124,6 +125,19 @@ def test_default_graph_holds_virtuoso_own_triples(
     assert _count(virtuoso.sparql, system) > 1000
     assert _count(virtuoso.sparql, "?s a <http://www.openlinksw.com/schemas/virtrdf#QuadMap>") > 0
     assert _count(virtuoso.sparql, "?s ?p ?o") > result.triples
+
+
+def test_literals_keep_their_language_and_datatype(virtuoso: Virtuoso, published: str) -> None:
+    """A label comes back with its language tag and a date with xsd:date, as in the build."""
+    untoc = "<https://w3id.org/lexgraph/id/instrument/untoc>"
+    text = f"""{PREFIXES}SELECT ?title ?date WHERE {{
+      {untoc} skos:prefLabel ?title ; lex:entryIntoForceDate ?date .
+      FILTER(LANG(?title) = "en") }}"""
+    title, date = Endpoint(virtuoso.sparql).query(text).rows[0]
+    assert title == ox.Literal(
+        "United Nations Convention against Transnational Organized Crime", language="en"
+    )
+    assert date == ox.Literal("2003-09-29", datatype=ox.NamedNode(XSD_DATE))
 
 
 def test_answer_cut_at_row_limit_is_flagged(
