@@ -50,7 +50,22 @@ $(CHROMIUM):
 	    chromium fonts-dejavu-core >/dev/null; \
 	else echo "warning: no apt-get: install Chromium as $(CHROMIUM) to run the browser tests"; fi
 
-pytest: $(VENV)/.installed-dev $(CHROMIUM)
+# The Virtuoso tests start a private OpenLink Virtuoso 7 of their own (tests/virtuoso.py), never
+# the system's: only the binaries are installed (virtuoso-opensource-7-bin has no service and
+# asks no dba password), once, quietly, where missing; without apt-get those tests are skipped.
+VIRTUOSO := /usr/bin/virtuoso-t
+
+$(VIRTUOSO):
+	@if command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's virtuoso-opensource-7-bin for the Virtuoso tests"; \
+	  log=$$(mktemp); \
+	  if $(SUDO) apt-get update -qq >$$log 2>&1 && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      virtuoso-opensource-7-bin >>$$log 2>&1; \
+	  then rm -f $$log; else cat $$log; rm -f $$log; exit 1; fi; \
+	else echo "warning: no apt-get: install OpenLink Virtuoso 7 as $(VIRTUOSO) to run the Virtuoso tests"; fi
+
+pytest: $(VENV)/.installed-dev $(CHROMIUM) $(VIRTUOSO)
 	$(BIN)/pytest
 
 test: lint typecheck pytest

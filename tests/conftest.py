@@ -12,8 +12,9 @@ import pytest
 from lexgraph.core.paths import Layout
 from lexgraph.store.build import BuildResult, build
 
-#: The browser fixtures (headless Chromium, network refused): see tests/browser.py.
-pytest_plugins = ["browser", "listener"]
+#: The browser fixtures (headless Chromium, network refused): see tests/browser.py; a private
+#: Virtuoso: tests/virtuoso.py.
+pytest_plugins = ["browser", "listener", "virtuoso"]
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -14,12 +17,13 @@ from lexgraph.cli import main
 from lexgraph.core.namespaces import SOURCE_GRAPH
 from lexgraph.core.paths import Layout
 from lexgraph.publish.graphstore import default_graph_store, local_graphs, publish, remote_counts
-from lexgraph.publish.remote import Endpoint, RemoteError, with_values
+from lexgraph.publish.remote import Endpoint, RemoteError, digest_authorization, with_values
 from lexgraph.render.formats import render_result
 from lexgraph.serve.oxigraph import ServerConfig, free_port, running
 from lexgraph.store.build import BuildResult
 from lexgraph.store.library import read_library
 from lexgraph.store.query import open_store, substitutions
+from listener import QuietHandler, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"
@@ -128,3 +132,68 @@ def test_cli_publish_and_remote_query(
     remote = runner.invoke(main, [*args, "--format", "csv", "--endpoint", store_server + "/query"])
     assert remote.exit_code == 0, remote.output
     assert remote.output == local.output
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+class _DigestStore(QuietHandler):
+    """A Graph Store stub that wants HTTP Digest (``dba``/``pw``, realm SPARQL) for a PUT."""
+
+    received: ClassVar[list[tuple[str, bytes]]] = []
+
+    def _challenge(self) -> None:
+        self.send_response(401)
+        self.send_header(
+            "WWW-Authenticate",
+            'Digest realm="SPARQL", nonce="n0nce", opaque="0p", qop="auth", algorithm="MD5"',
+        )
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_HEAD(self) -> None:
+        """Answer with the challenge."""
+        self._challenge()
+
+    def do_PUT(self) -> None:
+        """Take the body when the Digest response is right, else challenge."""
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        fields = urllib.request.parse_keqv_list(
+            urllib.request.parse_http_list(self.headers.get("Authorization", "")[7:])
+        )
+        nonce = f"n0nce:{fields.get('nc')}:{fields.get('cnonce')}:auth"
+        expected = _md5(f"{_md5('dba:SPARQL:pw')}:{nonce}:{_md5('PUT:' + self.path)}")
+        if fields.get("response") != expected:
+            self._challenge()
+            return
+        type(self).received.append((self.path, body))
+        self.send_response(201)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def _put_with(url: str, header: str | None) -> int:
+    request = urllib.request.Request(
+        url,
+        data=b"<urn:a> <urn:b> <urn:c> .\n",
+        method="PUT",
+        headers={"Authorization": header or ""},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_digest_answer_is_ready_before_the_body_is_sent() -> None:
+    """The Digest challenge comes from a HEAD, so an upload goes once, already answered."""
+    _DigestStore.received = []
+    with serving(_DigestStore) as url:
+        target = f"{url}/sparql-graph-crud-auth?graph=urn%3Ag"
+        assert _put_with(target, digest_authorization("PUT", target, ("dba", "wrong"), 10)) == 401
+        assert _put_with(target, digest_authorization("PUT", target, ("dba", "pw"), 10)) == 201
+    assert _DigestStore.received == [
+        ("/sparql-graph-crud-auth?graph=urn%3Ag", b"<urn:a> <urn:b> <urn:c> .\n")
+    ]

@@ -206,6 +206,30 @@ def test_truncated_json_is_reported_as_truncated(stub: Stub) -> None:
         Endpoint(stub.url).query("SELECT ?x WHERE { ?x ?p ?o }")
 
 
+A_ROW = {"x": {"type": "literal", "value": "a"}}
+ROWS_2 = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [A_ROW, A_ROW]}}).encode()
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "cut"),
+    [
+        ({"X-SPARQL-MaxRows": "2"}, ROWS_2, True),  # Virtuoso, at its ResultSetMaxRows
+        ({"X-SPARQL-MaxRows": "3"}, ROWS_2, False),
+        ({"X-Lexgraph-Truncated": "true"}, ROWS_2, True),  # lexgraph serve, header
+        ({}, ROWS_2[:-1] + b', "truncated": true}', True),  # lexgraph serve, JSON
+        ({}, ROWS_2, False),
+    ],
+)
+def test_answer_cut_by_the_server_is_marked_truncated(
+    stub: Stub, headers: dict[str, str], body: bytes, cut: bool
+) -> None:
+    """An answer the server says it cut at its row limit comes back marked truncated."""
+    stub.answers = [(200, {**JSON_HEADERS, **headers}, body, 0)]
+    result = Endpoint(stub.url).query("SELECT ?x WHERE { ?x ?p ?o }")
+    assert len(result.rows) == 2
+    assert result.truncated is cut
+
+
 def test_html_answer_is_reported_as_not_json(stub: Stub) -> None:
     """An HTML page in place of results (a proxy's error page) is named as such."""
     stub.answers = [(200, {"Content-Type": "text/html"}, b"<html>login</html>", 0)]

@@ -191,5 +191,11 @@ def run_query(
         local = open_store(layout.store) if layout.store.exists() else None
         bound = {} if free else substitutions(local, question, values)
         result = remote.query(with_values(question.text, bound), question.name)
+        if result.truncated:
+            click.echo(
+                f"warning: {endpoint} cut the answer at its row limit ({len(result.rows)} rows); "
+                "page through it with LIMIT and OFFSET",
+                err=True,
+            )
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     click.echo(render_result(result, fmt, width), nl=False)

@@ -34,7 +34,9 @@ from lexgraph.publish.remote import (
     Endpoint,
     RemoteError,
     auth_header,
+    digest_authorization,
     digest_credentials,
+    probe,
     retry_wait,
 )
 from lexgraph.store.query import python_value
@@ -93,16 +95,15 @@ def _send(
     header = auth_header()
     if header:
         headers["Authorization"] = header
-    opener = urllib.request.build_opener()
     digest = digest_credentials()
-    if digest:
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, url, *digest)
-        opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
     for attempt in range(RETRIES + 1):
-        request = urllib.request.Request(url, data=body, method=method, headers=headers)
         try:
-            with opener.open(request, timeout=timeout_s) as response:
+            if digest:
+                answer = digest_authorization(method, url, digest, timeout_s)
+                if answer:
+                    headers["Authorization"] = answer
+            request = urllib.request.Request(url, data=body, method=method, headers=headers)
+            with urllib.request.urlopen(request, timeout=timeout_s) as response:
                 response.read()
             return
         except urllib.error.HTTPError as exc:
@@ -113,7 +114,21 @@ def _send(
                 raise RemoteError(describe_failure(exc, url, timeout_s, method)) from None
             sleep(wait)
         except (OSError, http.client.HTTPException) as exc:  # time limit, unreachable, reset
-            raise RemoteError(describe_failure(exc, url, timeout_s, method)) from None
+            refusal = _refusal(url, timeout_s) if body is not None else None
+            raise RemoteError(describe_failure(refusal or exc, url, timeout_s, method)) from None
+
+
+def _refusal(url: str, timeout_s: float) -> urllib.error.HTTPError | None:
+    """Return the 401 or 403 that a :func:`probe` of ``url`` gets, if it gets one.
+
+    A server that refuses an upload (Virtuoso without credentials) may answer and close before
+    the body is sent, and the client then sees only a broken pipe: the probe finds out why.
+    """
+    try:
+        refused = probe(url, timeout_s)
+    except (OSError, http.client.HTTPException):
+        return None
+    return refused if refused is not None and refused.code in (401, 403) else None
 
 
 def _graph_url(graph_store: str, graph: str) -> str:

@@ -13,7 +13,10 @@ SPARQLWrapper has traps that this module closes, one by one:
   lexgraph names itself (:func:`lexgraph.core.http.user_agent`);
 - it raises a bare ``HTTPError`` for 429 and 503: those are retried after the server's
   ``Retry-After`` (capped), the others become one clear message, worded as every failed request
-  of lexgraph is (:func:`lexgraph.core.http.describe_failure`).
+  of lexgraph is (:func:`lexgraph.core.http.describe_failure`);
+- it hands over whatever rows came: an answer that the server says it cut at its row limit
+  (Virtuoso's ``X-SPARQL-MaxRows``, ``lexgraph serve``'s ``X-Lexgraph-Truncated``) comes back
+  with ``Result.truncated`` set, and ``lexgraph query`` warns.
 
 The SPARQL protocol has no way to send parameter bindings, so the engine binding of the
 embedded engine is emulated with a ``VALUES`` block placed at the start of the query's
@@ -23,6 +26,7 @@ such as ``x" } ; DROP ALL ; #`` stays one literal, exactly as it does locally.
 
 from __future__ import annotations
 
+import ast
 import base64
 import http.client
 import json
@@ -31,15 +35,23 @@ import re
 import time
 import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from email.message import Message
 
 import pyoxigraph as ox
 from SPARQLWrapper import DIGEST, GET, JSON, N3, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from lexgraph.core.errors import InputError, LexgraphError
-from lexgraph.core.http import describe_failure, read_capped, retry_after, user_agent
+from lexgraph.core.http import (
+    DETAIL_BYTES,
+    describe_failure,
+    read_capped,
+    retry_after,
+    user_agent,
+)
 from lexgraph.store.query import Result, Term
 
 USER_AGENT = user_agent("SPARQL client")
@@ -48,6 +60,10 @@ MAX_GET_BYTES = 2000
 DEFAULT_TIMEOUT_S = 60.0
 #: Largest answer read from an endpoint; a bigger one is refused, not read into memory.
 MAX_ANSWER_BYTES = 256 * 1024 * 1024
+#: Headers by which a server says it cut an answer at its row limit: Virtuoso's (the limit,
+#: ``ResultSetMaxRows``, sent when the answer reached it) and ``lexgraph serve``'s.
+ROW_LIMIT_HEADER = "X-SPARQL-MaxRows"
+TRUNCATED_HEADER = "X-Lexgraph-Truncated"
 #: Times a 429 or 503 answer is retried, and the longest wait accepted between tries.
 RETRIES = 3
 MAX_RETRY_AFTER_S = 60.0
@@ -66,6 +82,44 @@ def digest_credentials(env: Mapping[str, str] | None = None) -> tuple[str, str] 
     if env.get(ENV_AUTH, "").lower() == "digest" and env.get(ENV_USER):
         return env[ENV_USER], env.get(ENV_PASSWORD, "")
     return None
+
+
+def probe(url: str, timeout_s: float) -> urllib.error.HTTPError | None:
+    """Send a body-less ``HEAD`` to ``url``; return its error answer, or None for a success.
+
+    Failures to reach the server propagate as urllib raises them.
+    """
+    request = urllib.request.Request(url, method="HEAD", headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s):
+            return None
+    except urllib.error.HTTPError as exc:
+        return exc
+
+
+def digest_authorization(
+    method: str, url: str, credentials: tuple[str, str], timeout_s: float
+) -> str | None:
+    """Return the ``Authorization`` header that answers the server's Digest challenge for
+    ``method url``, or None when a :func:`probe` of ``url`` asks for no Digest.
+
+    urllib answers a challenge only after it has sent the whole request, body included, and
+    Virtuoso answers 401 and closes the connection before reading a large body, so the upload
+    dies with a broken pipe. Asking for the challenge first with ``HEAD`` (Virtuoso's Graph
+    Store answers it) lets the body go once, already authenticated.
+    """
+    refused = probe(url, timeout_s)
+    challenge = str(refused.headers.get("WWW-Authenticate", "")) if refused else ""
+    if refused is None or refused.code != 401 or not challenge.lower().startswith("digest "):
+        return None  # the request itself then fails with the server's own words
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, url, *credentials)
+    handler = urllib.request.HTTPDigestAuthHandler(passwords)
+    fields = urllib.request.parse_keqv_list(
+        [item for item in urllib.request.parse_http_list(challenge[len("digest ") :]) if item]
+    )
+    answer = handler.get_authorization(urllib.request.Request(url, method=method), fields)
+    return f"Digest {answer}" if answer else None
 
 
 class RemoteError(LexgraphError):
@@ -188,7 +242,44 @@ def parse_json_results(body: bytes, content_type: str, where: str) -> Result:
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise RemoteError(f"{where}: malformed SPARQL JSON results ({exc!r})") from None
-    return Result(variables=variables, rows=rows)
+    return Result(variables=variables, rows=rows, truncated=doc.get("truncated") is True)
+
+
+def cut_by_server(headers: Mapping[str, str] | Message, rows: int) -> bool:
+    """Tell whether the server says it cut an answer of ``rows`` rows at its row limit.
+
+    Virtuoso returns the first ``ResultSetMaxRows`` rows of a larger answer with a 200 and
+    names the limit in ``X-SPARQL-MaxRows``; it sends that header also for an answer of exactly
+    the limit, which may be whole, so both count as cut.
+
+    >>> cut_by_server({"X-SPARQL-MaxRows": "10000"}, 10000), cut_by_server({}, 10000)
+    (True, False)
+    """
+    if str(headers.get(TRUNCATED_HEADER, "")).lower() == "true":
+        return True
+    limit = str(headers.get(ROW_LIMIT_HEADER, "")).strip()
+    return limit.isdigit() and rows >= int(limit)
+
+
+def server_words(exc: SPARQLWrapperException) -> str:
+    """Return ``": "`` and the start of the answer SPARQLWrapper quotes in ``exc`` (one line,
+    :data:`~lexgraph.core.http.DETAIL_BYTES` at most), or nothing when it quotes none.
+
+    SPARQLWrapper keeps the server's answer only as a ``repr`` inside its message, and that
+    answer is where a server says why (Virtuoso: ``SR171: Transaction timed out``).
+
+    >>> from SPARQLWrapper.SPARQLExceptions import EndPointInternalError
+    >>> server_words(EndPointInternalError(b"Virtuoso S1T00 Error SR171: Transaction timed out\\n"))
+    ': Virtuoso S1T00 Error SR171: Transaction timed out'
+    """
+    _, found, quoted = str(exc).partition("Response:\n")
+    try:
+        answer = ast.literal_eval(quoted) if found else b""
+    except (ValueError, SyntaxError):
+        return ""
+    if not isinstance(answer, bytes) or not answer.strip():
+        return ""
+    return ": " + " ".join(answer[:DETAIL_BYTES].decode("utf-8", "replace").split())
 
 
 def retry_wait(exc: urllib.error.HTTPError, attempt: int, retries: int, what: str) -> float | None:
@@ -285,7 +376,8 @@ class Endpoint:
                 self.sleep(wait)
             except SPARQLWrapperException as exc:
                 # 400, 401, 404, 414 and 500, which SPARQLWrapper renames; keep the server's words.
-                raise RemoteError(f"{where}: {self.url} refused the query: {exc.msg}") from None
+                refusal = f"{exc.msg}{server_words(exc)}"
+                raise RemoteError(f"{where}: {self.url} refused the query: {refusal}") from None
             except (OSError, http.client.HTTPException) as exc:  # time limit, unreachable, reset
                 failure = describe_failure(exc, self.url, self.timeout_s)
                 raise RemoteError(f"{where}: {failure}") from None
@@ -305,4 +397,7 @@ class Endpoint:
                 f"{where}: {self.url} answered {content_type or 'no content type'}, not SPARQL "
                 f"JSON results ({len(body)} bytes)"
             )
-        return parse_json_results(body, content_type, where)
+        result = parse_json_results(body, content_type, where)
+        if cut_by_server(response.headers, len(result.rows)):
+            return replace(result, truncated=True)
+        return result
