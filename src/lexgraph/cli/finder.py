@@ -64,8 +64,17 @@ def basis_cmd(
     from lexgraph.views.citation import citation_line
 
     layout = Layout.default()
-    answer = find_basis(requesting, requested, crime, modality, on, store=open_store(layout.store))
+    store = open_store(layout.store)
+    answer = find_basis(requesting, requested, crime, modality, on, store=store)
     click.echo(render_basis(answer, fmt, citation_line(layout)), nl=False)
+    if fmt != "json":  # the channels that could carry the request, after the bases
+        from lexgraph.finder.channels import channels
+        from lexgraph.render.pairs import render_channels
+
+        _, pair = _pair_of(requesting, requested, on)
+        found = channels(requesting, requested, answer.modality, store=store)
+        heading = "Channels" if fmt == "table" else "**Channels**"
+        click.echo(f"\n{heading}\n" + render_channels(found, fmt, pair, _width()), nl=False)
 
 
 def _width() -> int | None:
@@ -113,6 +122,29 @@ def dyad_cmd(first: str, second: str, on: str | None, fmt: str) -> None:
     store, pair = _pair_of(first, second, on)
     shared = dyad(first, second, pair.on, store=store)
     click.echo(render_dyad(shared, fmt, pair, _width()), nl=False)
+
+
+@click.command("channels")
+@click.option("--from", "first", required=True, metavar="STATE", help="One state: code or name.")
+@click.option("--to", "second", required=True, metavar="STATE", help="The other state.")
+@click.option("--modality", help="Only networks serving this modality (key or label).")
+@click.option(
+    "--format", "fmt", type=click.Choice(PAIR_FORMATS), default="table", show_default=True
+)
+@user_errors
+def channels_cmd(first: str, second: str, modality: str | None, fmt: str) -> None:
+    """The networks of competent authorities that connect two states.
+
+    Networks both states are members of come first, then those only one is recorded in, then
+    those whose members the graph does not list: a network not listed is not known to
+    connect them, which is not the same as not connecting them.
+    """
+    from lexgraph.finder.channels import channels
+    from lexgraph.render.pairs import render_channels
+
+    store, pair = _pair_of(first, second, None)
+    found = channels(first, second, modality, store=store)
+    click.echo(render_channels(found, fmt, pair, _width()), nl=False)
 
 
 def _pair_of(first: str, second: str, on: str | None) -> tuple[ox.Store, Pair]:

@@ -83,6 +83,19 @@ def import_csv_cmd(csv_file: Path, name: str | None, drop_tertiary: bool) -> Non
     _wrote(layout, [result.path])
 
 
+@import_group.command("bilateral")
+@click.argument("csv_file", type=click.Path(path_type=Path))
+@click.option("--name", help="Name of the output file and its graph (default: the CSV's stem).")
+@user_errors
+def import_bilateral_cmd(csv_file: Path, name: str | None) -> None:
+    """Import bilateral treaties from a CSV in the format of docs/bilateral-csv.md."""
+    from lexgraph.importers.bilateral import import_bilateral
+
+    layout = Layout.default()
+    path, _ = import_bilateral(csv_file, layout, name)
+    _wrote(layout, [path])
+
+
 @import_group.command("coe")
 @click.argument("location", metavar="FILE|URL")
 @click.option("--instrument", required=True, help="The instrument key the chart is of.")

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "basis": ("finder", "basis_cmd"),
     "gaps": ("finder", "gaps_cmd"),
     "dyad": ("finder", "dyad_cmd"),
+    "channels": ("finder", "channels_cmd"),
     "figure": ("views", "figure_group"),
     "table": ("views", "table_group"),
     "brief": ("views", "brief_cmd"),

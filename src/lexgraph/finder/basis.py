@@ -50,7 +50,7 @@ from lexgraph.finder.decide import decide, decide_all, exists_on, offered
 from lexgraph.store.labels import label, short_name
 from lexgraph.store.names import resolve_state
 from lexgraph.store.query import resolve_keyed
-from lexgraph.store.walk import subjects, value
+from lexgraph.store.walk import objects, subjects, value
 
 # ---------------------------------------------------------------------------------------------
 # Deciding
@@ -127,7 +127,23 @@ def not_known(store: ox.Store, results: Sequence[Basis], states: Sequence[str]) 
             + ": the states may have made some"
         )
     a, b = (short_name(store, s) for s in states)
-    lines.append(f"bilateral treaties between {a} and {b} are not recorded in the graph")
+    pair = set(states)
+    recorded_pair = sorted(
+        short_name(store, t.value)
+        for t in subjects(store, Rdf.type, ox.NamedNode(Lex.BilateralTreaty))
+        if {p.value for p in objects(store, t, Lex.party)} == pair
+    )
+    if recorded_pair:
+        lines.append(
+            f"the graph records {len(recorded_pair)} bilateral treat"
+            + ("y" if len(recorded_pair) == 1 else "ies")
+            + f" between {a} and {b} ({', '.join(recorded_pair)}); others may exist"
+        )
+    else:
+        lines.append(
+            f"bilateral treaties between {a} and {b} are not recorded in the graph: "
+            "the graph does not say there are none"
+        )
     return tuple(lines)
 
 

@@ -41,7 +41,7 @@ from lexgraph.finder.standing import (
     Standing,
 )
 from lexgraph.store.labels import label, last_segment
-from lexgraph.store.walk import value
+from lexgraph.store.walk import objects, value
 
 
 def decide_all(
@@ -53,9 +53,16 @@ def decide_all(
     decided = [
         decide(context, c, a, b)
         for c in candidates(store, crime, modality)
-        if exists_on(store, c, context.on)
+        if exists_on(store, c, context.on) and between(store, c.instrument, (a, b))
     ]
     return [r for r in decided if offered(r)]
+
+
+def between(store: ox.Store, instrument: str, states: tuple[str, str]) -> bool:
+    """Whether ``instrument`` can bind the two states: any instrument but a bilateral treaty,
+    which binds only its two parties (``lex:party``), and so is a candidate only between them."""
+    parties = {p.value for p in objects(store, ox.NamedNode(instrument), Lex.party)}
+    return not parties or parties == set(states)
 
 
 def offered(basis: Basis) -> bool:

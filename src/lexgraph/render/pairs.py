@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from lexgraph.core.escape import markdown as _md
 from lexgraph.core.namespaces import key_of
 from lexgraph.finder.answer import CONDITIONAL, NO_BASIS, NO_INSTRUMENT, UNKNOWN
+from lexgraph.finder.channels import ChannelAnswer
 from lexgraph.finder.gaps import Gap, Shared
 from lexgraph.finder.standing import Standing
 from lexgraph.render.basis import plain
@@ -217,6 +218,65 @@ def render_dyad(shared: Sequence[Shared], fmt: str, pair: Pair, width: int | Non
             "second_since",
             "second_since_is",
         ),
+        csv_rows,
+        width,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Channels
+
+
+def channels_summary(answer: ChannelAnswer, pair: Pair) -> str:
+    """One sentence: which networks connect the two states, for which modality."""
+    a, b = pair.name(answer.first), pair.name(answer.second)
+    what = f" for {pair.name(answer.modality)}" if answer.modality else ""
+    head = f"Networks connecting {a} and {b}{what}: "
+    if answer.shared:
+        head += f"{len(answer.shared)} with both as members"
+    else:
+        head += "none recorded with both as members"
+    if answer.unrecorded:
+        head += f"; {len(answer.unrecorded)} whose members the graph does not list"
+    return head + "."
+
+
+def render_channels(answer: ChannelAnswer, fmt: str, pair: Pair, width: int | None = None) -> str:
+    """The networks of :func:`lexgraph.finder.channels.channels` in ``fmt``: both members
+    first, then one side only, then members not recorded."""
+    groups = (
+        ("both members", answer.shared),
+        ("only one is a recorded member", answer.one_side),
+        ("members not recorded", answer.unrecorded),
+    )
+    if fmt == "json":
+        out = {
+            "first": answer.first,
+            "second": answer.second,
+            "modality": answer.modality,
+            **{key: [plain(dataclasses.asdict(c)) for c in found] for key, found in (
+                ("shared", answer.shared), ("one_side", answer.one_side),
+                ("unrecorded", answer.unrecorded))},
+        }  # fmt: skip
+        return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+    rows, csv_rows = [], []
+    for status, found in groups:
+        for c in found:
+            serves = ", ".join(pair.name(m) for m in c.modalities)
+            members = (
+                "not recorded" if c.members is None else f"{len(c.members)} as at {c.as_at or '?'}"
+            )
+            rows.append((status, c.name, serves, members, c.source or ""))
+            csv_rows.append(
+                (status, key_of(c.network), c.name, " ".join(key_of(m) for m in c.modalities),
+                 "" if c.members is None else str(len(c.members)), c.as_at or "", c.source or "")
+            )  # fmt: skip
+    return _render(
+        fmt,
+        channels_summary(answer, pair),
+        ("connects", "network", "serves", "members", "source"),
+        rows,
+        ("connects", "network", "name", "serves", "members", "as_at", "source"),
         csv_rows,
         width,
     )
