@@ -27,8 +27,9 @@ the readings differ where it matters (found by trying them on a loopback listene
   of dots, so ``ex:a.b.SERVICE:x {}`` is ``ex:a.b``, ``.``, ``SERVICE :x {}`` to Oxigraph
   while rdflib reads one name. So the scan refuses any bare word (any run of name characters,
   colons, escapes and inner dots, prefixed names whole) that *contains* ``SERVICE``, however
-  it would be split: only variables (whose characters are exactly Oxigraph's), strings,
-  IRIs and comments may hold it. A name such as ``ex:service`` must be written as an IRI;
+  it would be split. Only variables (whose characters are exactly Oxigraph's), strings,
+  IRIs, comments and prefixed names with a plain local part (``ex:serviceOf``: ASCII letters,
+  digits, ``_`` and ``-``, which no reading can split) may hold it;
 - rdflib expands ``\\u`` escapes across the whole text before parsing, as SPARQL 1.1 said;
   Oxigraph, following SPARQL 1.2, expands them only inside strings and IRIs. A string holding
   ``\\u0022`` therefore ends in a different place for each, which can hide a ``SERVICE`` from
@@ -123,6 +124,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _PREFIX_PART = re.compile(rf"^(?:[^\W\d_][{_NAME_CHARS}.-]*|_)?:")
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OPEN, _CLOSE = "([{", ")]}"
 
@@ -150,10 +152,20 @@ def _where(text: str, offset: int) -> str:
 def _hides_service(token: _Token) -> bool:
     """True if Oxigraph could read a SERVICE keyword in this bare word, however it splits it.
 
-    No exception for the local part of a prefixed name: Oxigraph ends a local name where the
-    SPARQL grammar would not (see the module's doc), so what follows may be read as a keyword.
+    A prefixed name (or blank node label) is let through only when its local part is plain:
+    ASCII letters, digits, ``_`` and ``-``, and no dot, colon, escape or ``%``, which Oxigraph
+    cannot end early (it ends a local name where the SPARQL grammar would not: see the
+    module's doc), and when its prefix holds no SERVICE.
     """
-    return "SERVICE" in token.text.upper()
+    upper = token.text.upper()
+    if "SERVICE" not in upper:
+        return False
+    prefix = _PREFIX_PART.match(token.text)
+    return (
+        prefix is None
+        or "SERVICE" in prefix.group().upper()
+        or not _PLAIN_LOCAL.fullmatch(token.text, prefix.end())
+    )
 
 
 def _decode_uchars(body: str) -> str:
