@@ -287,7 +287,7 @@ def test_rate_limit_gives_429_with_retry_after(
 ) -> None:
     """Past its error budget a client gets 429 and Retry-After; X-Forwarded-For is not trusted."""
     layout, _ = built
-    settings = GatewaySettings(layout.store, port=0, errors_per_minute=1, checkers=1)
+    settings = GatewaySettings(layout.store, port=0, errors_per_minute=1, checkers=1, engines=1)
     with running(settings) as url:
         codes = []
         for n in range(3):
@@ -308,7 +308,7 @@ def test_forwarded_for_is_used_when_the_proxy_is_trusted(
     """With --trust-proxy 127.0.0.1 each X-Forwarded-For address has a budget of its own."""
     layout, _ = built
     settings = GatewaySettings(
-        layout.store, port=0, errors_per_minute=1, checkers=1, trust_proxy=("127.0.0.1",)
+        layout.store, port=0, errors_per_minute=1, checkers=1, engines=1, trust_proxy=("127.0.0.1",)
     )
     with running(settings) as url:
         codes = [
@@ -418,3 +418,19 @@ def test_query_parameter_must_be_single(gateway: str, client: httpx.Client) -> N
     """Two query parameters are refused rather than one of them chosen."""
     url = gateway + "/query?" + urllib.parse.urlencode([("query", "ASK {}"), ("query", "ASK {}")])
     assert client.get(url).status_code == 400
+
+
+def test_from_selects_the_graph_it_names(gateway: str, client: httpx.Client) -> None:
+    """FROM <a source graph> reads that graph alone, not the union standing in for it."""
+    graph = "https://w3id.org/lexgraph/source/graph/instruments/untoc.ttl"
+    count = "SELECT (COUNT(*) AS ?n) {from} WHERE {{ {pattern} }}"
+
+    def n(text: str) -> int:
+        answer = _get(client, gateway, text)
+        assert answer.status_code == 200, answer.text
+        return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+    union = n(count.format(**{"from": "", "pattern": "?s ?p ?o"}))
+    alone = n(count.format(**{"from": f"FROM <{graph}>", "pattern": "?s ?p ?o"}))
+    named = n(count.format(**{"from": "", "pattern": f"GRAPH <{graph}> {{ ?s ?p ?o }}"}))
+    assert 0 < alone == named < union

@@ -95,7 +95,7 @@ class Gateway:
 
     def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
-        self.checkers = Checkers(settings.checkers, settings.max_query_bytes)
+        self.checkers = Checkers(settings.checkers, settings.max_query_bytes, settings.memory_bytes)
         self.limits = RateLimiter(
             time_per_minute_s=settings.time_per_minute_s,
             errors_per_minute=settings.errors_per_minute,
@@ -267,8 +267,9 @@ class Gateway:
         text, graphs = await self._read(request)
         deadline = started + settings.timeout_s
         try:
-            scan(text, max_bytes=settings.max_query_bytes)
             _check_graphs(graphs)
+            if not self.checkers.knows(text):  # a known text passed (or failed) the scan too
+                scan(text, max_bytes=settings.max_query_bytes)
             parsed = await self.checkers.check(client, text, deadline - time.monotonic())
         except QueryTooLarge as exc:
             raise _Refusal(413, str(exc)) from None

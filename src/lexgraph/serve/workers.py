@@ -34,7 +34,7 @@ import anyio
 
 from lexgraph.core.errors import LexgraphError
 from lexgraph.untrusted.answers import Reply
-from lexgraph.untrusted.gate import ParsedQuery, QueryRefused, QueryTimeout
+from lexgraph.untrusted.gate import PARSE_STACK_BYTES, ParsedQuery, QueryRefused, QueryTimeout
 from lexgraph.untrusted.sandbox import OutOfMemory, Worker, WorkerError, default_memory_bytes
 
 #: Longest rdflib may take to parse a query in a checker before it is refused as too complex.
@@ -66,6 +66,7 @@ class FairPool(Generic[T]):
         self._waiting: OrderedDict[str, deque[asyncio.Future[T]]] = OrderedDict()
         self._held: dict[str, int] = {}
         self.per_client = max(1, self.size - 1)
+        self.closed = False
 
     @property
     def waiting(self) -> int:
@@ -76,6 +77,8 @@ class FairPool(Generic[T]):
 
     async def acquire(self, client: str, timeout_s: float) -> T:
         """An item for ``client``; :class:`Busy` if none came within ``timeout_s``."""
+        if self.closed:
+            raise Busy("the server is switching to a new build")
         if self._idle and not self._waiting and self._may_take(client):
             self._held[client] = self._held.get(client, 0) + 1
             return self._idle.popleft()
@@ -104,8 +107,19 @@ class FairPool(Generic[T]):
             self._held[client] = held
         else:
             self._held.pop(client, None)
-        self._idle.append(item)
-        self._dispatch()
+        if not self.closed:
+            self._idle.append(item)
+            self._dispatch()
+
+    def close(self) -> list[T]:
+        """Lend nothing more: waiting clients get :class:`Busy`; return the idle items."""
+        self.closed = True
+        for queue in self._waiting.values():
+            for future in queue:
+                future.cancel()
+        self._waiting.clear()
+        idle, self._idle = list(self._idle), deque()
+        return idle
 
     def _dispatch(self) -> None:
         while self._idle and self._waiting:
@@ -223,7 +237,7 @@ class Engines:
     async def close(self) -> None:
         """Stop the children now, or as each finishes its query (a reload's old engines)."""
         self._closing = True
-        idle = list(self.pool._idle)
+        idle = self.pool.close()
         await asyncio.gather(*(anyio.to_thread.run_sync(w.close) for w in idle))
 
 
@@ -232,37 +246,50 @@ def _restart(worker: Worker) -> None:
         worker.start()
 
 
+def _warm(worker: Worker) -> None:
+    """Start a checker and have it load rdflib, so that no client's parse pays for it."""
+    with contextlib.suppress(WorkerError, QueryTimeout, OSError):
+        worker.call(("check", "ASK {}", 100), 60.0)
+
+
 class Checkers:
     """rdflib's parse of each new query, in child processes killed when one takes too long."""
 
     def __init__(self, size: int, max_bytes: int, memory_bytes: int | None = None) -> None:
         self.max_bytes = max_bytes
-        self._workers = [Worker(memory_bytes=memory_bytes, quiet=True) for _ in range(max(1, size))]
+        # The parse runs in a thread with a large stack (address space, hardly any of it
+        # touched): the cap leaves room for it.
+        cap = (memory_bytes or default_memory_bytes(size + 4)) + PARSE_STACK_BYTES
+        self._workers = [Worker(memory_bytes=cap, quiet=True) for _ in range(max(1, size))]
         self.pool: FairPool[Worker] = FairPool(list(self._workers))
         self._cache: OrderedDict[str, ParsedQuery | QueryRefused] = OrderedDict()
 
     async def start(self) -> None:
-        async def one(worker: Worker) -> None:
-            # Start each child now, so that the first client does not wait for rdflib to load.
-            await anyio.to_thread.run_sync(worker.call, ("check", "ASK {}", 100), 60.0)
+        await asyncio.gather(*(anyio.to_thread.run_sync(_warm, w) for w in self._workers))
 
-        await asyncio.gather(*(one(w) for w in self._workers))
+    def knows(self, text: str) -> bool:
+        """True if ``text`` has a verdict already (so that checking it costs nothing)."""
+        return text in self._cache
 
     async def check(self, client: str, text: str, timeout_s: float) -> ParsedQuery:
         """The verdict on ``text``; raises :class:`QueryRefused` or :class:`Busy`."""
         verdict = self._cache.get(text)
         if verdict is None:
-            verdict = await self._ask(client, text, timeout_s)
-            self._cache[text] = verdict
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
+            verdict, lasting = await self._ask(client, text, timeout_s)
+            if lasting:  # a parse that ran out of time may pass on a quieter machine
+                self._cache[text] = verdict
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
         else:
             self._cache.move_to_end(text)
         if isinstance(verdict, QueryRefused):
             raise type(verdict)(*verdict.args)  # a fresh one: the cached one is shared
         return verdict
 
-    async def _ask(self, client: str, text: str, timeout_s: float) -> ParsedQuery | QueryRefused:
+    async def _ask(
+        self, client: str, text: str, timeout_s: float
+    ) -> tuple[ParsedQuery | QueryRefused, bool]:
+        """The verdict, and whether it lasts (False when the parse ran out of time or memory)."""
         worker = await self.pool.acquire(client, min(timeout_s, CHECK_WAIT_S))
         limit = min(timeout_s, CHECK_TIMEOUT_S)
         try:
@@ -270,20 +297,22 @@ class Checkers:
                 worker.call, ("check", text, self.max_bytes), limit
             )
         except QueryRefused as exc:
-            return exc
-        except QueryTimeout:
-            await anyio.to_thread.run_sync(_restart, worker)
-            return QueryRefused(
-                f"the query is too complex for lexgraph's check within {limit:g} s "
-                "(long expressions and IN lists are slow to parse; a VALUES block is not)"
-            )
-        except OutOfMemory:
-            return QueryRefused("the query is too complex for lexgraph's check (out of memory)")
+            return exc, True
+        except (QueryTimeout, WorkerError) as exc:
+            await anyio.to_thread.run_sync(_warm, worker)
+            if isinstance(exc, OutOfMemory):
+                return QueryRefused("the query is too complex for lexgraph's check"), False
+            if isinstance(exc, QueryTimeout):
+                return QueryRefused(
+                    f"the query is too complex for lexgraph's check within {limit:g} s "
+                    "(long expressions and IN lists are slow to parse; a VALUES block is not)"
+                ), False
+            raise
         finally:
             self.pool.release(client, worker)
         if not isinstance(verdict, ParsedQuery):
             raise WorkerError(f"a checker answered {type(verdict).__name__}, not a verdict")
-        return verdict
+        return verdict, True
 
     def close(self) -> None:
         for worker in self._workers:

@@ -302,7 +302,8 @@ def _graph_iri(
 
 #: rdflib's grammar recurses about ten frames per triple pattern and per bracket.
 _RECURSION_LIMIT = 100_000
-_STACK_BYTES = 512 * 1024 * 1024
+#: The stack of the thread that parses (address space; little of it is ever touched).
+PARSE_STACK_BYTES = 512 * 1024 * 1024
 _deep_lock = threading.Lock()
 T = TypeVar("T")
 
@@ -320,7 +321,7 @@ def _deep(func: Callable[[str], T], text: str) -> T:
     with _deep_lock:
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
-        previous = threading.stack_size(_STACK_BYTES)
+        previous = threading.stack_size(PARSE_STACK_BYTES)
         try:
             worker = threading.Thread(target=run, name="lexgraph-sparql-parse")
             worker.start()
