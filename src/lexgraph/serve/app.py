@@ -301,7 +301,9 @@ class Gateway:
             except OutOfMemory as exc:
                 raise _Refusal(503, f"{exc}; ask for less (LIMIT, fewer joins)") from None
             except WorkerError:
-                raise _Refusal(503, "the engine failed on this query and was restarted") from None
+                raise _Refusal(
+                    503, "the engine failed on this query; no other query was affected"
+                ) from None
             if reply.status != 200:
                 return Response(reply.body, status_code=reply.status, media_type=reply.content_type)
             answer = Answer(reply.body, reply.content_type, reply.truncated)

@@ -25,7 +25,6 @@ import shutil
 import tempfile
 import time
 from collections import OrderedDict, deque
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -188,6 +187,7 @@ class Engines:
         self._workers = [self._new() for _ in range(self.size)]
         self.pool: FairPool[Worker] = FairPool(list(self._workers))
         self._closing = False
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def _new(self) -> Worker:
         worker = Worker(memory_bytes=self.memory_bytes, quiet=True)
@@ -197,21 +197,18 @@ class Engines:
     async def start(self) -> None:
         await asyncio.gather(*(anyio.to_thread.run_sync(w.start) for w in self._workers))
 
-    @contextlib.asynccontextmanager
-    async def lend(self, client: str, timeout_s: float) -> AsyncIterator[Worker]:
-        worker = await self.pool.acquire(client, timeout_s)
-        try:
-            yield worker
-        finally:
-            self.pool.release(client, worker)
-            if self._closing:
-                await anyio.to_thread.run_sync(worker.close)
-
     async def answer(
         self, client: str, text: str, options: dict[str, object], deadline: float
     ) -> Reply:
-        """The engine's reply; raises :class:`Busy`, :class:`QueryTimeout`, :class:`OutOfMemory`."""
-        async with self.lend(client, deadline - time.monotonic()) as worker:
+        """The engine's reply; raises :class:`Busy`, :class:`QueryTimeout`, :class:`OutOfMemory`.
+
+        An engine that died on the query (killed at the deadline, or out of memory) is
+        replaced in the background, and goes back to the pool only then: the client is told
+        at once, and nobody gets a dead engine.
+        """
+        worker = await self.pool.acquire(client, deadline - time.monotonic())
+        dead = False
+        try:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise Busy("the query's time ran out while it waited for its turn")
@@ -220,16 +217,33 @@ class Engines:
                     worker.call, ("answer", "data", text, options), remaining
                 )
             except (QueryTimeout, WorkerError) as exc:
-                # The child is dead (killed at the deadline, or out of memory): start its
-                # replacement before the worker goes back to the pool.
-                self.restarts += 1
-                self.out_of_memory += isinstance(exc, OutOfMemory)
-                if not self._closing:
-                    await anyio.to_thread.run_sync(_restart, worker)
+                if worker.pid is None:
+                    dead = True
+                    self.restarts += 1
+                    self.out_of_memory += isinstance(exc, OutOfMemory)
                 raise
+        finally:
+            if dead:
+                task = asyncio.create_task(self._replace(client, worker))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            else:
+                await self._give_back(client, worker)
         if not isinstance(reply, Reply):
             raise WorkerError(f"an engine answered {type(reply).__name__}, not a reply")
         return reply
+
+    async def _replace(self, client: str, worker: Worker) -> None:
+        try:
+            if not self._closing:
+                await anyio.to_thread.run_sync(_restart, worker)
+        finally:
+            await self._give_back(client, worker)
+
+    async def _give_back(self, client: str, worker: Worker) -> None:
+        self.pool.release(client, worker)
+        if self._closing:
+            await anyio.to_thread.run_sync(worker.close)
 
     def alive(self) -> int:
         return sum(1 for w in self._workers if w.pid is not None)

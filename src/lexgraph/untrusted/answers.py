@@ -117,8 +117,11 @@ def answer(
     """
     options: dict[str, object] = {}
     if default_graphs or named_graphs:
-        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        except ValueError as exc:
+            return _text(400, f"a graph parameter is not an IRI: {exc}")
     else:
         options["use_default_graph_as_union"] = union
     try:
