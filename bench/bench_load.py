@@ -505,6 +505,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--rounds", type=int, default=3, help="of the clean phase on each server")
     p.add_argument("--timeout", type=int, default=10, help="the server's --timeout")
     p.add_argument("--memory-limit", type=int, default=512, help="the server's, in MiB")
+    p.add_argument("--engines", type=int, default=0, help="the server's (0: its default)")
     p.add_argument("--slow", type=int, default=200, help="slowloris connections")
     p.add_argument("--reps", type=int, default=15, help="of the isolation-overhead query")
     p.add_argument("--no-hostile", dest="hostile", action="store_false")
@@ -531,6 +532,7 @@ def start_layer(args: argparse.Namespace) -> tuple[subprocess.Popen[str], str]:
         "serve",
         *("--port", str(port), "--timeout", str(args.timeout), "--cache-mb", "0"),
         *("--memory-limit", str(args.memory_limit)),
+        *(("--engines", str(args.engines)) if args.engines else ()),
     ]
     # The access log (one line per query) goes nowhere.
     server = subprocess.Popen(

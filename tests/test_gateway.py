@@ -51,6 +51,7 @@ def gateway(built: tuple[Layout, BuildResult]) -> Iterator[str]:
         layout.store,
         port=0,
         timeout_s=LIMIT_S,
+        engines=2,
         max_rows=MAX_ROWS,
         max_query_bytes=MAX_QUERY,
         max_body_bytes=3 * MAX_QUERY + 1024,
@@ -235,6 +236,7 @@ def test_health(built: tuple[Layout, BuildResult], gateway: str, client: httpx.C
     assert doc["status"] == "ok"
     assert doc["oxigraph"]["up"] is True
     assert doc["oxigraph"]["version"].startswith("0.5")
+    assert doc["oxigraph"]["network"] in (False, True)  # False where namespaces are allowed
     assert doc["store"] == str(layout.store)
     assert doc["version"]
 
@@ -359,7 +361,7 @@ def test_serve_keeps_its_build_through_rebuilds_reloads_on_sighup_and_stops_on_s
     process = subprocess.Popen(
         [
             *(str(Path(sys.executable).parent / "lexgraph"), "serve", "--port", str(port)),
-            *("--timeout", "2", "--memory-limit", "1024"),
+            *("--timeout", "2", "--memory-limit", "1024", "--engines", "2"),
         ],
         env={**os.environ, "LEXGRAPH_ROOT": str(root)},
         stdout=subprocess.PIPE,

@@ -5,6 +5,8 @@ Starlette, uvicorn and httpx load only when the server starts.
 
 from __future__ import annotations
 
+import dataclasses
+
 import click
 
 from lexgraph.cli.common import user_errors
@@ -88,6 +90,12 @@ from lexgraph.untrusted.gate import DEFAULT_MAX_QUERY_BYTES, DEFAULT_MAX_ROWS
     "Default: half the RAM shared between the engines, at most 2048.",
 )
 @click.option(
+    "--engines",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Engine processes (queries running at once). Default: 4 per core.",
+)
+@click.option(
     "--max-connections",
     type=click.IntRange(min=1),
     default=MAX_CONNECTIONS,
@@ -112,6 +120,7 @@ def serve(
     trust_proxy: tuple[str, ...],
     cache_mb: int,
     memory_mb: int | None,
+    engines: int | None,
     max_connections: int,
     reload_on_build: bool,
 ) -> None:
@@ -151,6 +160,8 @@ def serve(
         max_connections=max_connections,
         reload_on_build=reload_on_build,
     )
+    if engines is not None:
+        settings = dataclasses.replace(settings, engines=engines)
 
     def ready(url: str) -> None:
         click.echo(f"lexgraph: SPARQL endpoint {url}/query, query page {url}/")

@@ -216,6 +216,7 @@ class Gateway:
                 "restarts": engines.restarts if engines is not None else 0,
                 "out_of_memory": engines.out_of_memory if engines is not None else 0,
                 "memory_limit_bytes": engines.memory_bytes if engines is not None else 0,
+                "network": engines.network if engines is not None else None,
             },
             "limits": {
                 "timeout_s": self.settings.timeout_s,

@@ -45,7 +45,7 @@ class GatewaySettings:
     #: Bytes of whole answers kept for repeated queries; 0 keeps none.
     cache_bytes: int = CACHE_BYTES
     #: Engine processes, each answering one query at a time; the others wait their turn.
-    engines: int = max(4, 2 * (os.cpu_count() or 1))
+    engines: int = 4 * (os.cpu_count() or 1)
     #: The cap on each engine's and checker's memory in bytes; None: ``default_memory_bytes``.
     memory_bytes: int | None = None
     #: Load a new build as soon as ``build/store`` points at it (else only on SIGHUP).

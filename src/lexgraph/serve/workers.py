@@ -188,6 +188,7 @@ class Engines:
         self.pool: FairPool[Worker] = FairPool(list(self._workers))
         self._closing = False
         self._tasks: set[asyncio.Task[None]] = set()
+        self.network = True
 
     def _new(self) -> Worker:
         worker = Worker(memory_bytes=self.memory_bytes, quiet=True)
@@ -196,6 +197,10 @@ class Engines:
 
     async def start(self) -> None:
         await asyncio.gather(*(anyio.to_thread.run_sync(w.start) for w in self._workers))
+        #: Whether an engine can open a connection (False: it has no network at all).
+        self.network = bool(
+            await anyio.to_thread.run_sync(self._workers[0].call, ("network",), 30.0)
+        )
 
     async def answer(
         self, client: str, text: str, options: dict[str, object], deadline: float
