@@ -436,3 +436,24 @@ def test_from_selects_the_graph_it_names(gateway: str, client: httpx.Client) -> 
     alone = n(count.format(**{"from": f"FROM <{graph}>", "pattern": "?s ?p ?o"}))
     named = n(count.format(**{"from": "", "pattern": f"GRAPH <{graph}> {{ ?s ?p ?o }}"}))
     assert 0 < alone == named < union
+
+
+def test_reload_on_build_follows_a_new_build(
+    built: tuple[Layout, BuildResult], tmp_path: Path
+) -> None:
+    """With reload_on_build, the layer serves a new build soon after it is switched in."""
+    layout, _ = built
+    build = tmp_path / "build"
+    shutil.copytree(layout.build, build, symlinks=True)
+    settings = GatewaySettings(build / "store", port=0, engines=1, checkers=1, reload_on_build=True)
+    with running(settings) as url, httpx.Client(timeout=30) as client:
+        first = client.get(url + "/health").json()["generation"]["id"]
+        newest = _rebuild(build)
+        for _ in range(100):
+            generation = client.get(url + "/health").json()["generation"]
+            if generation["id"] != first:
+                break
+            time.sleep(0.1)
+        assert generation["id"] == newest and generation["current"] is True
+        assert generation["reloads"] == 1
+        assert _get(client, url, "ASK { ?s ?p ?o }").json()["boolean"] is True
