@@ -5,13 +5,21 @@ Starlette, uvicorn and httpx load only when the server starts.
 
 from __future__ import annotations
 
+import dataclasses
+
 import click
 
 from lexgraph.cli.common import user_errors
 from lexgraph.core.errors import NotBuilt
 from lexgraph.core.paths import Layout
 from lexgraph.serve.oxigraph import DEFAULT_TIMEOUT_S
-from lexgraph.serve.policy import CACHE_BYTES, ERRORS_PER_MINUTE, MAX_CONCURRENT, TIME_PER_MINUTE_S
+from lexgraph.serve.policy import (
+    CACHE_BYTES,
+    ERRORS_PER_MINUTE,
+    MAX_CONCURRENT,
+    MAX_CONNECTIONS,
+    TIME_PER_MINUTE_S,
+)
 from lexgraph.untrusted.gate import DEFAULT_MAX_QUERY_BYTES, DEFAULT_MAX_ROWS
 
 
@@ -73,6 +81,32 @@ from lexgraph.untrusted.gate import DEFAULT_MAX_QUERY_BYTES, DEFAULT_MAX_ROWS
     show_default=True,
     help="Megabytes of whole answers kept for repeated queries; 0: none.",
 )
+@click.option(
+    "--memory-limit",
+    "memory_mb",
+    type=click.IntRange(min=256),
+    default=None,
+    help="Megabytes each engine (one query at a time) may use; past it the query gets 503. "
+    "Default: half the RAM shared between the engines, at most 2048.",
+)
+@click.option(
+    "--engines",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Engine processes (queries running at once). Default: 4 per core.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=MAX_CONNECTIONS,
+    show_default=True,
+    help="Connections open at once; past it new requests get 503.",
+)
+@click.option(
+    "--reload-on-build",
+    is_flag=True,
+    help="Serve a new build as soon as `lexgraph build` switches it in (else only on SIGHUP).",
+)
 @user_errors
 def serve(
     host: str,
@@ -85,6 +119,10 @@ def serve(
     max_concurrent: int,
     trust_proxy: tuple[str, ...],
     cache_mb: int,
+    memory_mb: int | None,
+    engines: int | None,
+    max_connections: int,
+    reload_on_build: bool,
 ) -> None:
     """Serve the built graph read-only over SPARQL, behind lexgraph's limits, until Ctrl-C.
 
@@ -93,6 +131,9 @@ def serve(
     at --timeout and limits each client's rate (SECURITY.md). The union of the named graphs
     is the default graph; CORS is on; the query page at / needs no network; GET /health. It
     listens on loopback unless --host says otherwise; the access log goes to stderr.
+
+    It serves the build it found at start, whatever `lexgraph build` does meanwhile, until
+    SIGHUP (or, with --reload-on-build, a new build) makes it load the current one.
     """
     from lexgraph.serve.run import log_to_stderr
     from lexgraph.serve.run import serve as run_gateway
@@ -102,7 +143,8 @@ def serve(
     if not layout.store.exists():
         raise NotBuilt(str(layout.store))
     settings = GatewaySettings(
-        layout.store.resolve(),
+        # Not resolved: build/store is a link that a new build moves; a reload follows it.
+        layout.store.absolute(),
         host=host,
         port=port,
         timeout_s=timeout,
@@ -114,7 +156,12 @@ def serve(
         max_concurrent=max_concurrent,
         trust_proxy=trust_proxy,
         cache_bytes=cache_mb * 2**20,
+        memory_bytes=memory_mb * 2**20 if memory_mb else None,
+        max_connections=max_connections,
+        reload_on_build=reload_on_build,
     )
+    if engines is not None:
+        settings = dataclasses.replace(settings, engines=engines)
 
     def ready(url: str) -> None:
         click.echo(f"lexgraph: SPARQL endpoint {url}/query, query page {url}/")

@@ -1,30 +1,35 @@
-"""``lexgraph serve``: a small policy layer in front of the read-only Oxigraph server.
+"""``lexgraph serve``: a small policy layer in front of Oxigraph engines in child processes.
 
 Oxigraph answers SPARQL well but cannot refuse what it should not do for a stranger: it runs
-``SERVICE`` (an outbound request from query text), its ``--timeout-s`` lets an ``ORDER BY`` or a
-``COUNT`` over a cartesian product run on, burning a core after the client has gone, and when it
-does cancel, it sends a truncated ``200``. So Oxigraph listens on loopback only, on a port of
-its own, and this layer (Starlette on uvicorn) is what clients reach. For each query it:
+``SERVICE`` (an outbound request from query text), it does not stop an ``ORDER BY`` or a
+``COUNT`` over a cartesian product, and it has no memory limit. So each query runs in a child
+process (:mod:`lexgraph.serve.workers`) that holds an in-memory copy of the build, has no
+network where the system allows it, runs under a memory cap, and is killed at the time limit;
+this layer (Starlette on uvicorn) is what clients reach. For each query it:
 
 1. admits the client or answers ``429`` with ``Retry-After``
    (:class:`~lexgraph.serve.policy.RateLimiter`);
 2. reads the query (GET ``?query=``, POST form or ``application/sparql-query``) within the
-   request and query size limits (``413``);
+   request and query size limits (``413``) and a time limit on the body;
 3. refuses SERVICE, updates, LOAD and FROM outside the build with ``400``: the fast scan here,
-   then rdflib's parse in a child process killed after ``workers.CHECK_TIMEOUT_S``;
-4. sends the query to Oxigraph and reads the whole answer before sending anything, within the
-   wall-clock limit; past it, answers ``503`` and kills the Oxigraph process, which is
-   replaced on the same store, so that the next client is served at full speed (queries that
-   were running on the old process are sent again to the new one);
-5. caps the rows (``X-Lexgraph-Truncated``, and ``"truncated": true`` in JSON results), and
-   keeps the whole answer for the next identical query (the store does not change).
+   then rdflib's parse in a checker process killed after ``workers.CHECK_TIMEOUT_S``;
+4. sends the query to an engine when the client's turn comes (clients take turns; one that
+   waits past its deadline gets ``503`` with ``Retry-After``) and passes on the engine's bytes,
+   already serialised and row-capped there; past the time limit it answers ``503`` and the
+   engine is killed and replaced; an engine that runs out of memory gives ``503`` and is
+   replaced. A query is never sent twice;
+5. keeps the whole answer for the next identical query (the generation served does not
+   change until a reload, which empties the kept answers).
 
-At most :attr:`~lexgraph.serve.settings.GatewaySettings.upstream_slots` queries run in Oxigraph
-at once; the others wait their turn within their own time limit, and one that times out while
-waiting is simply refused, since there is nothing to stop.
+``SIGHUP`` (or a new build, with ``reload_on_build``) makes the layer load the build that
+``build/store`` points at now into new engines and switch to them at once; queries running on
+the old ones finish there. Until then it serves the generation it copied at start, whatever
+``lexgraph build`` does meanwhile.
 
-Every request gets one access-log line; ``GET /health`` says whether Oxigraph is up; ``GET /``
-is Oxigraph's own query page with its script and style, so the page needs no network.
+Every request gets one access-log line; ``GET /health`` says whether the engines are up and
+which generation they serve; ``GET /`` is Oxigraph's own query page with its script and style
+(fetched once at start from a short-lived, empty Oxigraph server), so the page needs no
+network.
 
 The settings and their defaults are in :mod:`lexgraph.serve.settings`; running the layer
 (the socket, uvicorn, the signals) is :mod:`lexgraph.serve.run`.
@@ -35,12 +40,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
+import tempfile
 import time
 import urllib.parse
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import anyio
-import httpx
+import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -50,21 +58,25 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lexgraph.core.version import __version__
-from lexgraph.serve.oxigraph import ServerError
-from lexgraph.serve.policy import Answer, AnswerCache, RateLimiter, cap_answer
+from lexgraph.serve.oxigraph import query_page
+from lexgraph.serve.policy import Answer, AnswerCache, RateLimiter
 from lexgraph.serve.resources import resource_routes
 from lexgraph.serve.settings import GatewaySettings
-from lexgraph.serve.workers import Checkers, Upstream
-from lexgraph.store.query import QueryDataset
-from lexgraph.untrusted.gate import LOCAL_GRAPHS, QueryRefused, QueryTooLarge, scan
+from lexgraph.serve.workers import Busy, Checkers, Engines, Generation
+from lexgraph.untrusted.answers import MAX_ANSWER_BYTES
+from lexgraph.untrusted.gate import LOCAL_GRAPHS, QueryRefused, QueryTimeout, QueryTooLarge, scan
+from lexgraph.untrusted.sandbox import OutOfMemory, WorkerError
 
-#: Largest answer read from Oxigraph; past it the query is refused (ask for fewer rows).
-MAX_ANSWER_BYTES = 64 * 1024 * 1024
-#: Static files of Oxigraph's query page, proxied as they are.
+#: Static files of Oxigraph's query page, served as they are.
 PAGE_FILES = ("/", "/yasgui.min.js", "/yasgui.min.css", "/logo.svg")
 TRUNCATED = "X-Lexgraph-Truncated"
+#: Seconds a client may take to send a request body.
+BODY_TIMEOUT_S = 10.0
+#: Seconds between two looks at ``build/current`` when reloading on a new build.
+WATCH_S = 2.0
 
 access_log = logging.getLogger("lexgraph.access")
+__all__ = ["MAX_ANSWER_BYTES", "TRUNCATED", "Gateway"]
 
 
 class _Refusal(Exception):
@@ -80,37 +92,77 @@ class _Refusal(Exception):
 
 
 class Gateway:
-    """The state the routes share: settings, Oxigraph, the checkers, the limits."""
+    """The state the routes share: settings, the engines, the checkers, the limits."""
 
     def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
-        self.upstream = Upstream(settings.store, settings.timeout_s)
-        self.checkers = Checkers(settings.checkers, settings.max_query_bytes)
+        self.checkers = Checkers(settings.checkers, settings.max_query_bytes, settings.memory_bytes)
         self.limits = RateLimiter(
             time_per_minute_s=settings.time_per_minute_s,
             errors_per_minute=settings.errors_per_minute,
             max_concurrent=settings.max_concurrent,
         )
-        self.client: httpx.AsyncClient | None = None
         self._page: dict[str, tuple[bytes, str]] = {}
         self.answers = AnswerCache(settings.cache_bytes)
-        # Oxigraph's tail latency grows badly past a few queries at once per core (p99 1.3 s
-        # for a trivial ASK at 32 at once on 2 cores, 35 ms at 4): the rest wait here, in turn.
-        self.slots = asyncio.Semaphore(settings.upstream_slots)
+        self.engines: Engines | None = None
+        self.reloads = 0
+        self._private: Path | None = None
+        self._reloading = asyncio.Lock()
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        self.client = httpx.AsyncClient(
-            timeout=None, limits=httpx.Limits(max_connections=64, max_keepalive_connections=64)
-        )
+        self._private = Path(tempfile.mkdtemp(prefix="lexgraph-serve-"))
+        watcher: asyncio.Task[None] | None = None
         try:
-            await self.upstream.start()
+            self.engines = await self._engines()
             await self.checkers.start()
+            self._page = await anyio.to_thread.run_sync(query_page, PAGE_FILES)
+            if self.settings.reload_on_build:
+                watcher = asyncio.create_task(self._watch())
             yield
         finally:
-            await self.client.aclose()
-            await self.upstream.stop()
+            if watcher is not None:
+                watcher.cancel()
+            if self.engines is not None:
+                await self.engines.close()
             self.checkers.close()
+            shutil.rmtree(self._private, ignore_errors=True)
+
+    async def _engines(self) -> Engines:
+        assert self._private is not None
+        generation = await anyio.to_thread.run_sync(
+            Generation.copy, self.settings.store, self._private
+        )
+        engines = Engines(generation, self.settings.engines, self.settings.memory_bytes)
+        try:
+            await engines.start()
+        except BaseException:
+            await engines.close()
+            generation.remove()
+            raise
+        return engines
+
+    async def reload(self) -> bool:
+        """Load the build ``build/store`` points at now and switch to it; False if unchanged."""
+        async with self._reloading:
+            old = self.engines
+            if old is not None and old.generation.is_current(self.settings.store):
+                return False
+            fresh = await self._engines()
+            self.engines = fresh  # one assignment: each query sees the old engines or the new
+            self.answers.clear()
+            self.reloads += 1
+            if old is not None:
+                await old.close()
+                old.generation.remove()
+            access_log.info("serving build %s", fresh.generation.id)
+            return True
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(WATCH_S)
+            with contextlib.suppress(WorkerError, OSError):
+                await self.reload()
 
     def app(self) -> Starlette:
         settings = self.settings
@@ -140,12 +192,34 @@ class Gateway:
         return _text(400, "updates are refused: this endpoint serves the graph read-only")
 
     async def health(self, request: Request) -> Response:
-        up, version = await self._ping()
+        engines = self.engines
+        alive = engines.alive() if engines is not None else 0
+        up = alive > 0
+        generation = engines.generation if engines is not None else None
         body = {
             "status": "ok" if up else "unavailable",
             "version": __version__,
             "store": str(self.settings.store),
-            "oxigraph": {"up": up, "version": version, "restarts": self.upstream.restarts},
+            "generation": None
+            if generation is None
+            else {
+                "id": generation.id,
+                "digest": generation.info.get("digest"),
+                "quads": generation.info.get("quads"),
+                # False once a newer build is switched in and not yet loaded (SIGHUP loads it).
+                "current": generation.is_current(self.settings.store),
+                "reloads": self.reloads,
+            },
+            "oxigraph": {
+                "up": up,
+                "version": ox.__version__,
+                "engines": engines.size if engines is not None else 0,
+                "alive": alive,
+                "restarts": engines.restarts if engines is not None else 0,
+                "out_of_memory": engines.out_of_memory if engines is not None else 0,
+                "memory_limit_bytes": engines.memory_bytes if engines is not None else 0,
+                "network": engines.network if engines is not None else None,
+            },
             "limits": {
                 "timeout_s": self.settings.timeout_s,
                 "max_rows": self.settings.max_rows,
@@ -153,22 +227,17 @@ class Gateway:
                 "query_time_per_minute_s": self.settings.time_per_minute_s,
                 "errors_per_minute": self.settings.errors_per_minute,
                 "max_concurrent": self.settings.max_concurrent,
+                "max_connections": self.settings.max_connections,
+                "header_timeout_s": self.settings.header_timeout_s,
             },
         }
         return JSONResponse(body, status_code=200 if up else 503)
 
     async def page(self, request: Request) -> Response:
-        path = request.url.path
-        if path not in self._page:
-            assert self.client is not None
-            try:
-                answer = await self.client.get(self.upstream.url + path, timeout=10)
-            except httpx.HTTPError:
-                return _text(503, "the Oxigraph server is not answering")
-            if answer.status_code != 200:
-                return _text(502, f"the Oxigraph server answered {answer.status_code} for {path}")
-            self._page[path] = (answer.content, answer.headers.get("content-type", ""))
-        content, kind = self._page[path]
+        found = self._page.get(request.url.path)
+        if found is None:
+            return _text(503, "the query page could not be read from Oxigraph at start")
+        content, kind = found
         return Response(content, media_type=kind)
 
     async def query(self, request: Request) -> Response:
@@ -184,7 +253,7 @@ class Gateway:
         started = time.monotonic()
         status = 500
         try:
-            response = await self._answer(request, started)
+            response = await self._answer(request, client, started)
             status = response.status_code
             return response
         except _Refusal as refusal:
@@ -196,39 +265,51 @@ class Gateway:
 
     # -- a query, step by step -----------------------------------------------------------------
 
-    async def _answer(self, request: Request, started: float) -> Response:
+    async def _answer(self, request: Request, client: str, started: float) -> Response:
         settings = self.settings
         text, graphs = await self._read(request)
+        deadline = started + settings.timeout_s
         try:
-            parsed = scan(text, max_bytes=settings.max_query_bytes)
             _check_graphs(graphs)
-            remaining = settings.timeout_s - (time.monotonic() - started)
-            parsed = await self.checkers.check(text, max(0.1, remaining))
+            if not self.checkers.knows(text):  # a known text passed (or failed) the scan too
+                scan(text, max_bytes=settings.max_query_bytes)
+            parsed = await self.checkers.check(client, text, deadline - time.monotonic())
         except QueryTooLarge as exc:
             raise _Refusal(413, str(exc)) from None
         except QueryRefused as exc:
             raise _Refusal(400, str(exc)) from None
-        if not graphs:  # Oxigraph's union switch overrides FROM, but not these parameters
-            graphs = QueryDataset(parsed.default_graphs, parsed.named_graphs).protocol_params()
-        deadline = started + settings.timeout_s
+        except Busy:
+            raise _busy("the query checkers are busy with other clients' queries") from None
+        engines = self.engines
+        if engines is None:
+            raise _Refusal(503, "the server is starting")
         accept = request.headers.get("accept", "")
-        key = (text, tuple(graphs), accept)
+        key = (engines.generation.id, text, tuple(graphs), accept)
         answer = self.answers.get(key)
         if answer is None:
-            status, kind, body = await self._forward(text, graphs, accept, deadline)
-            if status != 200:
-                return Response(body, status_code=status, media_type=kind or "text/plain")
-            cut = None
+            options: dict[str, object] = {
+                "default_graphs": [v for n, v in graphs if n == "default-graph-uri"],
+                "named_graphs": [v for n, v in graphs if n == "named-graph-uri"],
+                # FROM and FROM NAMED select graphs only when the union does not stand in.
+                "union": not (parsed.default_graphs or parsed.named_graphs),
+                "accept": accept,
+                "max_rows": settings.max_rows,
+            }
             try:
-                if parsed.form != "ASK" and len(body) < 1 << 20:
-                    body, cut = cap_answer(body, kind, settings.max_rows)
-                elif parsed.form != "ASK":  # parsing a large answer would hold up the others
-                    body, cut = await anyio.to_thread.run_sync(
-                        cap_answer, body, kind, settings.max_rows
-                    )
-            except (ValueError, KeyError, TypeError, SyntaxError) as exc:
-                raise _Refusal(502, f"the Oxigraph server's answer cannot be read: {exc}") from None
-            answer = Answer(body, kind, cut)
+                reply = await engines.answer(client, text, options, deadline)
+            except Busy:
+                raise _busy("every engine is busy with other clients' queries") from None
+            except QueryTimeout:
+                raise _Refusal(503, self._late()) from None
+            except OutOfMemory as exc:
+                raise _Refusal(503, f"{exc}; ask for less (LIMIT, fewer joins)") from None
+            except WorkerError:
+                raise _Refusal(
+                    503, "the engine failed on this query; no other query was affected"
+                ) from None
+            if reply.status != 200:
+                return Response(reply.body, status_code=reply.status, media_type=reply.content_type)
+            answer = Answer(reply.body, reply.content_type, reply.truncated)
             self.answers.put(key, answer)
         headers = {}
         if answer.truncated is not None:
@@ -271,92 +352,15 @@ class Gateway:
         graphs = [(n, v) for n, v in fields if n in ("default-graph-uri", "named-graph-uri")]
         return queries[0], graphs
 
-    async def _forward(
-        self, text: str, graphs: list[tuple[str, str]], accept: str, deadline: float
-    ) -> tuple[int, str, bytes]:
-        """Oxigraph's whole answer: status, content type, body; 503 past the deadline."""
-        assert self.client is not None
-        upstream = self.upstream
-        for attempt in range(3):
-            seen = upstream.generation
-            remaining = deadline - time.monotonic()
-            reached = False
-            try:
-                if remaining <= 0:
-                    raise _Refusal(503, self._late())
-                with anyio.fail_after(remaining):
-                    async with self.slots:
-                        seen, reached = upstream.generation, True
-                        return await self._send(upstream.url, text, graphs, accept)
-            except TimeoutError:
-                if not reached:  # it never got to Oxigraph: nothing to stop
-                    raise _Refusal(503, self._late() + " waiting for its turn") from None
-                # The query is still running in Oxigraph, which will not stop it: only killing
-                # the process does.
-                await self._replace(seen)
-                raise _Refusal(
-                    503, self._late() + "; the server was restarted for the next query"
-                ) from None
-            except httpx.TransportError as exc:
-                # Oxigraph was replaced under this query (another one overran) or died: send
-                # the query again to the new process, within what is left of its time.
-                if upstream.generation == seen and upstream.alive():
-                    raise _Refusal(502, f"the Oxigraph server failed: {exc!r}") from None
-                if upstream.generation == seen:
-                    await self._replace(seen)
-                if attempt == 2:
-                    raise _Refusal(503, "the Oxigraph server is restarting; try again") from None
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    async def _send(
-        self, url: str, text: str, graphs: list[tuple[str, str]], accept: str
-    ) -> tuple[int, str, bytes]:
-        assert self.client is not None
-        # identity: the answer is read and cut here, so it must not come compressed.
-        headers = {"Content-Type": "application/sparql-query", "Accept-Encoding": "identity"}
-        if accept:
-            headers["Accept"] = accept
-        request = self.client.build_request(
-            "POST",
-            url + "/query",
-            params=tuple(graphs),
-            content=text.encode("utf-8"),
-            headers=headers,
-        )
-        response = await self.client.send(request, stream=True)
-        try:
-            body = bytearray()
-            async for chunk in response.aiter_raw():
-                body += chunk
-                if len(body) > MAX_ANSWER_BYTES:
-                    raise _Refusal(
-                        413,
-                        f"the answer is larger than {MAX_ANSWER_BYTES // 2**20} MB; "
-                        "ask for fewer rows (LIMIT) or fewer columns",
-                    )
-        finally:
-            await response.aclose()
-        return response.status_code, response.headers.get("content-type", ""), bytes(body)
-
-    async def _replace(self, seen: int) -> None:
-        try:
-            await self.upstream.replace(seen)
-        except ServerError as exc:
-            raise _Refusal(503, f"the Oxigraph server could not be restarted: {exc}") from None
-
     def _late(self) -> str:
-        return f"the query ran past the limit of {self.settings.timeout_s:g} s and was stopped"
+        return (
+            f"the query ran past the limit of {self.settings.timeout_s:g} s and was stopped; "
+            "its engine was restarted for the next query"
+        )
 
-    async def _ping(self) -> tuple[bool, str]:
-        assert self.client is not None
-        try:
-            answer = await self.client.get(
-                self.upstream.url + "/query", params={"query": "ASK {}"}, timeout=2
-            )
-        except httpx.HTTPError:
-            return False, ""
-        server = answer.headers.get("server", "")
-        return answer.status_code == 200, server.partition("/")[2]
+
+def _busy(message: str) -> _Refusal:
+    return _Refusal(503, f"{message}; retry after 1 s", {"Retry-After": "1"})
 
 
 def _check_graphs(graphs: list[tuple[str, str]]) -> None:
@@ -373,10 +377,14 @@ async def _body(request: Request, cap: int) -> bytes:
     if declared and declared.isdigit() and int(declared) > cap:
         raise _Refusal(413, f"the request body is {declared} bytes, more than the limit of {cap}")
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > cap:
-            raise _Refusal(413, f"the request body is more than the limit of {cap} bytes")
+    try:
+        with anyio.fail_after(BODY_TIMEOUT_S):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > cap:
+                    raise _Refusal(413, f"the request body is more than the limit of {cap} bytes")
+    except TimeoutError:
+        raise _Refusal(408, f"the request body took more than {BODY_TIMEOUT_S:g} s") from None
     return bytes(body)
 
 

@@ -1,16 +1,17 @@
 """Run the Oxigraph SPARQL server (the ``oxigraph`` command of the PyPI package ``oxigraph``).
 
-lexgraph does not answer SPARQL itself: ``lexgraph serve`` starts Oxigraph's own server,
-read-only, over the built store, with the union of the named graphs as the default graph, on a
-loopback port of its own, and puts its policy layer in front (:mod:`lexgraph.serve.app`, which
-replaces the process when a query overruns: :mod:`lexgraph.serve.workers`). Tests start a read-write
-one on an ephemeral loopback port as a stand-in for any SPARQL 1.1 store.
+``lexgraph serve`` answers with Oxigraph engines in child processes of its own
+(:mod:`lexgraph.serve.workers`); of Oxigraph's server it takes only the query page, read once
+at start from a short-lived, empty server (:func:`query_page`). Tests and benchmarks start a
+server on an ephemeral loopback port as a stand-in for any SPARQL 1.1 store, or as the
+baseline "Oxigraph alone". Every server started here runs under a memory cap.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -19,7 +20,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,13 +73,16 @@ def _url_host(host: str) -> str:
 class ServerConfig:
     """How to start Oxigraph: where its store is, where it listens, what it allows."""
 
-    location: Path
+    #: The store's directory; None: an in-memory store (read-write only).
+    location: Path | None
     host: str = "127.0.0.1"
     port: int = 7878
     read_only: bool = True
     timeout_s: int = DEFAULT_TIMEOUT_S
     cors: bool = True
     union_default_graph: bool = True
+    #: The cap on the server's address space in bytes (0: none).
+    memory_bytes: int = 2 * 1024**3
 
     @property
     def url(self) -> str:
@@ -88,8 +92,7 @@ class ServerConfig:
         args = [
             oxigraph_binary(),
             "serve-read-only" if self.read_only else "serve",
-            "--location",
-            str(self.location),
+            *(("--location", str(self.location)) if self.location is not None else ()),
             "--bind",
             f"{_url_host(self.host)}:{self.port}",
             "--timeout-s",
@@ -119,13 +122,18 @@ def start(config: ServerConfig, *, quiet: bool = True) -> subprocess.Popen[bytes
             f"port {config.port} on {config.host} is already in use; "
             "stop what listens there or choose another with --port"
         )
-    if config.read_only and not config.location.is_dir():
+    if config.read_only and (config.location is None or not config.location.is_dir()):
         raise ServerError(f"no store at {config.location}; run `lexgraph build` first")
     output = subprocess.DEVNULL if quiet else None
     # A file, not a pipe, takes the server's log: an unread pipe would fill and stall it.
     # The child keeps its own descriptor when ours is closed.
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(config.command(), stdout=output, stderr=log)
+        process = subprocess.Popen(
+            config.command(),
+            stdout=output,
+            stderr=log,
+            preexec_fn=_memory_cap(config.memory_bytes),
+        )
         deadline = time.monotonic() + STARTUP_S
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -137,6 +145,37 @@ def start(config: ServerConfig, *, quiet: bool = True) -> subprocess.Popen[bytes
             time.sleep(0.1)
     stop(process)
     raise ServerError(f"oxigraph did not answer on {config.url} within {STARTUP_S:.0f} s")
+
+
+def _memory_cap(limit: int) -> Callable[[], None] | None:
+    if not limit:
+        return None
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
+
+
+def query_page(paths: tuple[str, ...]) -> dict[str, tuple[bytes, str]]:
+    """Oxigraph's query page and its files (path: body and content type), from an empty server.
+
+    The page is the one the installed Oxigraph ships, so it matches its version; the server
+    holds no data and is stopped before this returns.
+    """
+    config = ServerConfig(None, port=free_port(), read_only=False, cors=False)
+    found: dict[str, tuple[bytes, str]] = {}
+    process = start(config)
+    try:
+        for path in paths:
+            try:
+                with urllib.request.urlopen(config.url + path, timeout=10) as response:
+                    found[path] = (response.read(), response.headers.get("content-type", ""))
+            except (urllib.error.URLError, OSError):
+                continue
+    finally:
+        stop(process)
+    return found
 
 
 def stop(process: subprocess.Popen[bytes], grace_s: float = 5.0) -> None:

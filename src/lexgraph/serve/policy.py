@@ -1,28 +1,22 @@
-"""The server's limits that are plain bookkeeping: per-client rate limits and result-row caps.
+"""The server's limits that are plain bookkeeping: per-client rate limits and answers kept.
 
 The rate limits follow the Wikidata Query Service's published ones (see ``SECURITY.md``): each
 client has a budget of query *time* (60 s per minute, bursting to 120 s) and of *errors* (30 per
 minute, bursting to 60), and a cap on the queries it has running at once (5). A client over a
 budget gets ``429`` with ``Retry-After``: the seconds until the budget is positive again.
 
-Row caps act on the answer Oxigraph has sent in full, in whatever format it chose: JSON, XML,
-CSV and TSV results by their rows, N-Triples and N-Quads by their lines, other RDF syntaxes
-by parsing and re-serialising the first triples. Whole answers are kept for repeated
-queries (:class:`AnswerCache`).
+Row caps are applied by the engine's process, next to the store
+(:mod:`lexgraph.untrusted.answers`). Whole answers are kept for repeated queries
+(:class:`AnswerCache`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import pyoxigraph as ox
 
 #: WDQS: "60 seconds of processing time per minute (peaking at 120 seconds)".
 TIME_PER_MINUTE_S = 60.0
@@ -30,8 +24,14 @@ TIME_PER_MINUTE_S = 60.0
 ERRORS_PER_MINUTE = 30.0
 #: WDQS allows five queries in parallel per client.
 MAX_CONCURRENT = 5
-#: Clients remembered before idle ones with full budgets are forgotten.
-MAX_CLIENTS = 10_000
+#: Connections open at once (uvicorn's ``limit_concurrency``): past it, 503.
+MAX_CONNECTIONS = 512
+#: Connections open at once from one address (not counted behind a trusted proxy).
+MAX_CONNECTIONS_PER_CLIENT = 32
+#: Seconds a client has to send a request's headers (slowloris).
+HEADER_TIMEOUT_S = 10.0
+#: Clients remembered at most; past it the one idle longest is forgotten.
+MAX_CLIENTS = 100_000
 
 
 @dataclass
@@ -46,6 +46,10 @@ class RateLimiter:
     """Token buckets of query time and errors per client, and a cap on running queries.
 
     A budget of 0 (``time_per_minute_s=0`` or ``errors_per_minute=0``) switches that bucket off.
+    Each call costs O(1): clients are kept in the order they were last seen, and the few
+    oldest are looked at on each call and forgotten once idle long enough for their budgets to
+    be full again (a forgotten client is exactly a new one), so the table holds only the
+    clients of the last few minutes, never rescanned.
 
     >>> clock = iter([0.0, 0.0, 0.0, 0.0, 1.0]).__next__
     >>> limits = RateLimiter(time_per_minute_s=60, clock=clock)
@@ -62,6 +66,7 @@ class RateLimiter:
         time_per_minute_s: float = TIME_PER_MINUTE_S,
         errors_per_minute: float = ERRORS_PER_MINUTE,
         max_concurrent: int = MAX_CONCURRENT,
+        max_clients: int = MAX_CLIENTS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.time_rate = time_per_minute_s / 60.0
@@ -69,26 +74,47 @@ class RateLimiter:
         self.time_burst = 2 * time_per_minute_s
         self.error_burst = 2 * errors_per_minute
         self.max_concurrent = max_concurrent
+        self.max_clients = max_clients
+        #: Seconds after which an idle client's budgets are full again: it can be forgotten.
+        self.forget_after_s = max(
+            self.time_burst / self.time_rate if self.time_rate > 0 else 0.0,
+            self.error_burst / self.error_rate if self.error_rate > 0 else 0.0,
+        )
         self._clock = clock
-        self._clients: dict[str, _Budget] = {}
+        self._clients: OrderedDict[str, _Budget] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._clients)
 
     def _budget(self, client: str) -> _Budget:
         now = self._clock()
+        self._forget(now)
         budget = self._clients.get(client)
         if budget is None:
-            if len(self._clients) >= MAX_CLIENTS:
-                self._forget_idle()
             budget = self._clients[client] = _Budget(self.time_burst, self.error_burst, now)
+        else:
+            self._clients.move_to_end(client)
         elapsed = max(0.0, now - budget.updated)
         budget.seconds = min(self.time_burst, budget.seconds + elapsed * self.time_rate)
         budget.errors = min(self.error_burst, budget.errors + elapsed * self.error_rate)
         budget.updated = now
         return budget
 
-    def _forget_idle(self) -> None:
-        for key, budget in list(self._clients.items()):
-            if budget.running == 0 and budget.seconds >= self.time_burst:
+    def _forget(self, now: float) -> None:
+        """Forget at most two of the clients seen longest ago, if idle long enough (O(1))."""
+        for _ in range(2):
+            if not self._clients:
+                return
+            key, oldest = next(iter(self._clients.items()))
+            idle = now - oldest.updated
+            if len(self._clients) > self.max_clients or (
+                oldest.running == 0 and idle >= self.forget_after_s
+            ):
                 del self._clients[key]
+            elif oldest.running and idle >= self.forget_after_s:
+                self._clients.move_to_end(key)  # a query still running: look again later
+            else:
+                return
 
     def admit(self, client: str) -> int | None:
         """Admit a query from ``client`` (None), or return the seconds it should wait."""
@@ -116,95 +142,6 @@ class RateLimiter:
 
 
 # ---------------------------------------------------------------------------------------------
-# Row caps
-
-_LINE_FORMATS = {"application/n-triples", "application/n-quads", "text/plain"}
-
-
-def media_type(content_type: str) -> str:
-    """The media type of a Content-Type header, without parameters, in lower case."""
-    return content_type.split(";", 1)[0].strip().lower()
-
-
-def _cap_json(body: bytes, max_rows: int) -> tuple[bytes, bool | None]:
-    if b'"bindings"' not in body:
-        return body, None  # an ASK answer: nothing to count
-    if body.count(b"{") <= max_rows:
-        return body, False  # each row opens at least one brace: there cannot be too many
-    doc = json.loads(body)
-    bindings = doc["results"]["bindings"]
-    if len(bindings) <= max_rows:
-        return body, False
-    doc["results"]["bindings"] = bindings[:max_rows]
-    doc["truncated"] = True
-    doc["maxRows"] = max_rows
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode(), True
-
-
-def _cap_xml(body: bytes, max_rows: int) -> tuple[bytes, bool | None]:
-    if b"<results" not in body:
-        return body, None
-    if body.count(b"<result>") <= max_rows:
-        return body, False
-    end = -1
-    for _ in range(max_rows):
-        end = body.index(b"</result>", end + 1)
-    cut = body.index(b"<results>") + len(b"<results>") if end < 0 else end + len(b"</result>")
-    return body[:cut] + b"</results></sparql>", True
-
-
-def _cap_lines(body: bytes, max_rows: int, header: int) -> tuple[bytes, bool]:
-    if body.count(b"\n") - header <= max_rows:
-        return body, False
-    end = -1
-    for _ in range(max_rows + header):
-        end = body.index(b"\n", end + 1)
-    return body[: end + 1], True
-
-
-def _cap_csv(body: bytes, max_rows: int) -> tuple[bytes, bool]:
-    if body.count(b"\n") - 1 <= max_rows:
-        return body, False  # every row ends with a line break
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
-    if len(rows) - 1 <= max_rows:
-        return body, False
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows[: max_rows + 1])
-    return out.getvalue().encode("utf-8"), True
-
-
-def _cap_rdf(body: bytes, kind: str, max_rows: int) -> tuple[bytes, bool | None]:
-    rdf_format = ox.RdfFormat.from_media_type(kind)
-    if rdf_format is None:
-        return body, None
-    triples = [quad.triple for quad in ox.parse(body, format=rdf_format)]
-    if len(triples) <= max_rows:
-        return body, False
-    return ox.serialize(triples[:max_rows], format=rdf_format) or b"", True
-
-
-def cap_answer(body: bytes, content_type: str, max_rows: int) -> tuple[bytes, bool | None]:
-    """Cut an answer to ``max_rows`` rows or triples; say whether it was cut (None: not counted).
-
-    >>> doc = b'{"head":{"vars":["x"]},"results":{"bindings":[{},{},{}]}}'
-    >>> cap_answer(doc, "application/sparql-results+json", 2)
-    (b'{"head":{"vars":["x"]},"results":{"bindings":[{},{}]},"truncated":true,"maxRows":2}', True)
-    """
-    kind = media_type(content_type)
-    if kind in ("application/sparql-results+json", "application/json"):
-        return _cap_json(body, max_rows)
-    if kind in ("application/sparql-results+xml", "application/xml"):
-        return _cap_xml(body, max_rows)
-    if kind == "text/tab-separated-values":
-        return _cap_lines(body, max_rows, header=1)
-    if kind == "text/csv":
-        return _cap_csv(body, max_rows)
-    if kind in _LINE_FORMATS:
-        return _cap_lines(body, max_rows, header=0)
-    return _cap_rdf(body, kind, max_rows)
-
-
-# ---------------------------------------------------------------------------------------------
 # Answers kept
 
 #: Answers kept, in bytes, by default; one larger than an eighth of it is not kept.
@@ -223,7 +160,7 @@ class Answer:
 class AnswerCache:
     """Whole answers by (query, graphs, Accept), least recently used out first.
 
-    The served store is opened read-only and does not change while the server runs, so a kept
+    The served generation does not change until a reload, which empties the cache, so a kept
     answer never goes stale (the Wikidata Query Service keeps answers five minutes for the
     same reason of load). ``max_bytes=0`` keeps nothing.
 
@@ -236,6 +173,11 @@ class AnswerCache:
     def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
         self._answers: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
+        self._size = 0
+
+    def clear(self) -> None:
+        """Forget every answer (a new build is served)."""
+        self._answers.clear()
         self._size = 0
 
     def get(self, key: tuple[object, ...]) -> Answer | None:

@@ -10,7 +10,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from lexgraph.serve.policy import CACHE_BYTES, ERRORS_PER_MINUTE, MAX_CONCURRENT, TIME_PER_MINUTE_S
+from lexgraph.serve.policy import (
+    CACHE_BYTES,
+    ERRORS_PER_MINUTE,
+    HEADER_TIMEOUT_S,
+    MAX_CONCURRENT,
+    MAX_CONNECTIONS,
+    MAX_CONNECTIONS_PER_CLIENT,
+    TIME_PER_MINUTE_S,
+)
 from lexgraph.serve.workers import CHECKERS
 from lexgraph.untrusted.gate import DEFAULT_MAX_QUERY_BYTES, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
 
@@ -36,8 +44,18 @@ class GatewaySettings:
     checkers: int = CHECKERS
     #: Bytes of whole answers kept for repeated queries; 0 keeps none.
     cache_bytes: int = CACHE_BYTES
-    #: Queries sent to Oxigraph at once; the others wait their turn within their time limit.
-    upstream_slots: int = max(4, 2 * (os.cpu_count() or 1))
+    #: Engine processes, each answering one query at a time; the others wait their turn.
+    engines: int = 4 * (os.cpu_count() or 1)
+    #: The cap on each engine's and checker's memory in bytes; None: ``default_memory_bytes``.
+    memory_bytes: int | None = None
+    #: Load a new build as soon as ``build/store`` points at it (else only on SIGHUP).
+    reload_on_build: bool = False
+    #: Connections open at once; past it new requests get 503.
+    max_connections: int = MAX_CONNECTIONS
+    #: Connections open at once from one address (not counted behind a trusted proxy).
+    max_connections_per_client: int = MAX_CONNECTIONS_PER_CLIENT
+    #: Seconds a client has to send a request's headers (from connecting, or the last answer).
+    header_timeout_s: float = HEADER_TIMEOUT_S
 
     @property
     def url(self) -> str:

@@ -22,9 +22,14 @@ the readings differ where it matters (found by trying them on a loopback listene
 ``tests/test_safety.py``):
 
 - Oxigraph needs no word boundary after a keyword: ``1SERVICE<u>{}``, ``"x"SERVICE<u>{}`` and
-  ``SERVICESILENT<u>{}`` all fetch ``u``, and ``SERVICE:x {}`` reads as ``SERVICE :x``. So the
-  scan refuses any bare word that *contains* ``SERVICE`` (variables, language tags and the
-  local part of a prefixed name excepted: Oxigraph reads those greedily);
+  ``SERVICESILENT<u>{}`` all fetch ``u``, and ``SERVICE:x {}`` reads as ``SERVICE :x``. Nor
+  does it read a prefixed name as SPARQL 1.1 writes it: its local part takes at most one run
+  of dots, so ``ex:a.b.SERVICE:x {}`` is ``ex:a.b``, ``.``, ``SERVICE :x {}`` to Oxigraph
+  while rdflib reads one name. So the scan refuses any bare word (any run of name characters,
+  colons, escapes and inner dots, prefixed names whole) that *contains* ``SERVICE``, however
+  it would be split. Only variables (whose characters are exactly Oxigraph's), strings,
+  IRIs, comments and prefixed names with a plain local part (``ex:serviceOf``: ASCII letters,
+  digits, ``_`` and ``-``, which no reading can split) may hold it;
 - rdflib expands ``\\u`` escapes across the whole text before parsing, as SPARQL 1.1 said;
   Oxigraph, following SPARQL 1.2, expands them only inside strings and IRIs. A string holding
   ``\\u0022`` therefore ends in a different place for each, which can hide a ``SERVICE`` from
@@ -92,6 +97,14 @@ class ParsedQuery:
 # The scan: Oxigraph's tokens, in linear time
 
 _NAME_CHARS = r"\w\u00B7\u0300-\u036F\u203F\u2040"
+#: SPARQL's PN_CHARS_BASE (and ``_``, digits and the combining ranges): what a variable's name
+#: is made of, exactly as Oxigraph reads it, so that a variable ends where Oxigraph ends it.
+_BASE_CHARS = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+    "\U00010000-\U000effff"
+)
+_VAR_CHARS = rf"{_BASE_CHARS}_0-9\u00B7\u0300-\u036F\u203F\u2040"
 _TOKEN = re.compile(
     rf"""
     (?P<ws>[ \t\r\n]+)
@@ -103,7 +116,7 @@ _TOKEN = re.compile(
       | "(?:[^"\\\r\n]|\\[^\r\n])*"
       | '(?:[^'\\\r\n]|\\[^\r\n])*'
     )
-  | (?P<var>[?$][{_NAME_CHARS}]+)
+  | (?P<var>[?$][{_VAR_CHARS}]+)
   | (?P<lang>@[A-Za-z0-9-]+)
   | (?P<word>(?:[{_NAME_CHARS}:%-]|\\[^\s]|\.(?=[{_NAME_CHARS}:%]))+)
   | (?P<other>.)
@@ -111,6 +124,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _PREFIX_PART = re.compile(rf"^(?:[^\W\d_][{_NAME_CHARS}.-]*|_)?:")
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OPEN, _CLOSE = "([{", ")]}"
 
@@ -136,13 +150,22 @@ def _where(text: str, offset: int) -> str:
 
 
 def _hides_service(token: _Token) -> bool:
-    """True if Oxigraph could read a SERVICE keyword in this bare word."""
+    """True if Oxigraph could read a SERVICE keyword in this bare word, however it splits it.
+
+    A prefixed name (or blank node label) is let through only when its local part is plain:
+    ASCII letters, digits, ``_`` and ``-``, and no dot, colon, escape or ``%``, which Oxigraph
+    cannot end early (it ends a local name where the SPARQL grammar would not: see the
+    module's doc), and when its prefix holds no SERVICE.
+    """
     upper = token.text.upper()
     if "SERVICE" not in upper:
         return False
     prefix = _PREFIX_PART.match(token.text)
-    # The local part of a prefixed name is read greedily; only its prefix could be a keyword.
-    return prefix is None or "SERVICE" in prefix.group().upper()
+    return (
+        prefix is None
+        or "SERVICE" in prefix.group().upper()
+        or not _PLAIN_LOCAL.fullmatch(token.text, prefix.end())
+    )
 
 
 def _decode_uchars(body: str) -> str:
@@ -160,6 +183,14 @@ def _iri_value(token: _Token, text: str) -> str:
 
 
 def _refuse_service(text: str, token: _Token) -> QueryRefused:
+    prefix = _PREFIX_PART.match(token.text)
+    if prefix is not None and "SERVICE" not in prefix.group().upper():
+        return QueryRefused(
+            f"the prefixed name {token.text!r} at {_where(text, token.start)} is refused: "
+            "Oxigraph may end the name early and read a SERVICE keyword in the rest (it ends a "
+            "local name at its second run of dots), and SERVICE makes the server send a request "
+            "to another endpoint; write the IRI in full, as <...>"
+        )
     if token.text.upper() != "SERVICE":
         return QueryRefused(
             f"{token.text!r} at {_where(text, token.start)} is refused: Oxigraph can read the "
@@ -271,7 +302,8 @@ def _graph_iri(
 
 #: rdflib's grammar recurses about ten frames per triple pattern and per bracket.
 _RECURSION_LIMIT = 100_000
-_STACK_BYTES = 512 * 1024 * 1024
+#: The stack of the thread that parses (address space; little of it is ever touched).
+PARSE_STACK_BYTES = 512 * 1024 * 1024
 _deep_lock = threading.Lock()
 T = TypeVar("T")
 
@@ -289,7 +321,7 @@ def _deep(func: Callable[[str], T], text: str) -> T:
     with _deep_lock:
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
-        previous = threading.stack_size(_STACK_BYTES)
+        previous = threading.stack_size(PARSE_STACK_BYTES)
         try:
             worker = threading.Thread(target=run, name="lexgraph-sparql-parse")
             worker.start()
