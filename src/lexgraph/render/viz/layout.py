@@ -62,6 +62,8 @@ RING_GAP = 40.0
 ASPECT = 1.6
 DISC_SPACING = 26.0
 SWEEPS = 4
+#: Rings longer than this are made room on by the separating pass alone.
+CROWDED = 40
 
 
 def wrap(text: str, width: int = LINE_CHARS, lines: int = MAX_LINES) -> str:
@@ -130,6 +132,10 @@ def _ring_radius(
     """The smallest radius from ``r`` on at which neighbours round the ring do not overlap."""
     if len(ring) < 2:
         return r
+    if len(ring) > CROWDED:
+        # Fitting a long ring's widest labels side by side at its top would spread it far
+        # wider than it need be: start it smaller and let the separating pass make room.
+        return max(r, sum(boxes[n][0] + boxes[n][2] for n in ring) / math.tau)
     while True:
         fits = True
         for a, b in zip(ring, ring[1:] + ring[:1], strict=True):
