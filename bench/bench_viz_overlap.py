@@ -3,6 +3,7 @@
 The pages are those ``lexgraph viz`` writes (:func:`lexgraph.render.viz.focus_page`) for every
 crime type, every instrument, every cooperation modality and 20 states (Nigeria, which issue
 14 names, and the 19 others with the most instruments, the densest pages), each at depth 1,
+and the whole corpus without and with the states,
 loaded from ``file://`` in Debian's Chromium at 1280 x 800 with every network request
 refused. Once the page is ready (``data-ready`` on ``<body>``), the box of every label that
 vis-network draws at the default zoom is read from the network itself (each visible node's
@@ -94,6 +95,7 @@ def focuses(store: ox.Store, states: int) -> list[tuple[str, str]]:
         + [("instrument", k) for k in keys(store, "Instrument")]
         + [("modality", k) for k in keys(store, "CooperationModality")]
         + [("state", c) for c in busiest_states(store, states)]
+        + [("corpus", "alone"), ("corpus", "with-states")]
     )
 
 
@@ -102,7 +104,11 @@ def write(store: ox.Store, kind: str, key: str, work: Path) -> Path:
     from lexgraph.render.viz import focus_page
 
     path = work / f"{kind}-{key}.html"
-    path.write_text(focus_page(store, **{kind: key}, citation="bench"), encoding="utf-8")
+    if kind == "corpus":
+        text = focus_page(store, with_states=key == "with-states", citation="bench")
+    else:
+        text = focus_page(store, **{kind: key}, citation="bench")
+    path.write_text(text, encoding="utf-8")
     return path
 
 

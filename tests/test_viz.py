@@ -23,6 +23,7 @@ from lexgraph.cli import main
 from lexgraph.core.namespaces import ID
 from lexgraph.core.paths import Layout
 from lexgraph.render.viz import focus_page, page, positions, show, write_page
+from lexgraph.render.viz.groups import owners
 from lexgraph.store.build import BuildResult
 from lexgraph.views import grouped
 from lexgraph.views.subgraph import Subgraph, load_file, select
@@ -274,15 +275,19 @@ def test_search_finds_a_node(corpus_page: WatchedPage) -> None:
 
 
 def test_highlight_keeps_exactly_the_neighbours(corpus_page: WatchedPage, corpus: Subgraph) -> None:
-    """Highlighting a node keeps it and its neighbours in colour and dims every other node."""
+    """Highlighting a node keeps it, its neighbours and their instruments in colour and dims
+    every other node."""
     got = _js(corpus_page, "(iri) => lexgraphViz.highlight(iri)", CORRUPTION)
     expected = _neighbourhood(corpus, CORRUPTION)
     assert set(got) == expected
+    grouped_under = owners(corpus)
+    # The instruments whose articles are its neighbours stay in colour too.
+    kept = expected | {grouped_under[iri] for iri in expected if iri in grouped_under}
     dimmed = _js(
         corpus_page,
         "() => lexgraphViz.nodes.get({filter: (n) => n.color === '#e8e8e8'}).length",
     )
-    assert dimmed == len(corpus.nodes) - len(expected)
+    assert dimmed == len(corpus.nodes) - len(kept)
     _js(corpus_page, "() => lexgraphViz.highlight(null)")
 
 

@@ -31,6 +31,8 @@ EDGE_MEANINGS: dict[str, tuple[str, str]] = {
 CORPUS_MAJOR = ("instrument", "modality")
 #: Font of those labels on the whole-corpus page, which opens zoomed far out.
 FONT_CORPUS = 34
+#: A focus page with more states than this labels them once the reader zooms in.
+MANY = 30
 
 
 def _article_text(name: str) -> str:
@@ -55,20 +57,23 @@ def owners(subgraph: Subgraph) -> dict[str, str]:
 def label_plan(subgraph: Subgraph) -> dict[str, tuple[str, float, bool]]:
     """Each node's drawn label, font size, and whether it is drawn at the first zoom.
 
-    On a focus page every label but the grouped articles' is drawn; on the whole-corpus page
+    On a focus page every label but the grouped articles' is drawn (and the states', where
+    there are more than :data:`MANY`); on the whole-corpus page
     those of the instruments, modalities and crime types that are no narrower kind of
     another, the others once the reader zooms in.
     """
     focus = set(subgraph.focus)
     grouped = owners(subgraph)
     narrower = {e.source for e in subgraph.edges if e.label == "narrower than"}
+    many_states = sum(n.kind == "state" and n.iri not in focus for n in subgraph.nodes) > MANY
+
     plan: dict[str, tuple[str, float, bool]] = {}
     for node in subgraph.nodes:
         if node.iri in focus:
             plan[node.iri] = (wrap(node.name), FONT_FOCUS, True)
         elif node.iri in grouped:
             plan[node.iri] = (_article_text(node.name), FONT_MINOR, False)
-        elif focus:
+        elif focus and not (many_states and node.kind == "state"):
             plan[node.iri] = (wrap(node.name), FONT_MAJOR, True)
         elif node.kind in CORPUS_MAJOR or (node.kind == "crime" and node.iri not in narrower):
             plan[node.iri] = (wrap(node.name), FONT_CORPUS, True)

@@ -296,6 +296,7 @@ def page(
     when the reader clicks it. ``subgraph.notes`` are shown above the graph.
     """
     net = network(subgraph, seed=seed, physics=physics)
+    plan = label_plan(subgraph)
     nodes, edges, *_ = net.get_network_data()
     info = _info(subgraph)
     counts = Counter(item["kind"] for item in info)
@@ -316,6 +317,11 @@ def page(
             for label, meaning, colour, count in edge_legend(subgraph)
         ],
         "groups": article_groups(subgraph),
+        "minor": [
+            i
+            for i, node in enumerate(subgraph.nodes)
+            if not plan[node.iri][2] and node.kind != "provision"
+        ],
         "focus": [i for i, node in enumerate(subgraph.nodes) if node.iri in set(subgraph.focus)],
         "options": _options(net, seed),
     }

@@ -167,10 +167,15 @@
     }
     var keep = new Set(adjacency[id]);
     keep.add(id);
+    api.highlighted = iris(Array.from(keep)).sort();
+    // An instrument's neighbours through its articles stay in colour too.
+    groupEdges.forEach(function (g) {
+      if (g.from === id) keep.add(g.to);
+      if (g.to === id) keep.add(g.from);
+    });
     restyle(keep, id);
     network.selectNodes([id]);
     showDetails(id);
-    api.highlighted = iris(Array.from(keep)).sort();
     return api.highlighted.slice();
   }
 
@@ -565,15 +570,14 @@
     });
   }
 
-  /* Labels drawn only once zoomed in (the articles, and on the whole-corpus page the minor
-   * nodes) appear from twice the first zoom on. */
+  /* The labels of minor nodes (on the whole-corpus page, all but the instruments,
+   * modalities and crime-type roots; on a page of many states, the states) appear from
+   * twice the first zoom on. */
   function hideMinorLabels() {
     var threshold = 12 * network.getScale() * 2 + 1;
-    var updates = [];
-    data.nodes.forEach(function (n) {
-      if (!n.scaling) updates.push({ id: n.id, scaling: { label: { drawThreshold: threshold } } });
-    });
-    if (data.focus.length === 0) nodes.update(updates);
+    nodes.update(data.minor.map(function (id) {
+      return { id: id, scaling: { label: { drawThreshold: threshold } } };
+    }));
   }
   api.startedAt = performance.now();
   network.setData({ nodes: nodes, edges: edges });
