@@ -440,6 +440,9 @@ def test_focus_page_reads_at_a_glance(
     assert not any("/article/" in iri for iri in drawn)
     assert min(box["px"] for box in found["labels"]) >= 6
     assert watched_page.page.locator("#lg-title").is_visible()
+    assert (
+        _js(watched_page, "() => document.getElementById('lg-filter-modality').disabled") is False
+    )
     focus = grouped.select(store, **{kind: key}).focus[0]
     assert focus in drawn
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -483,3 +486,15 @@ def test_state_edges_say_the_act_and_date(store: ox.Store) -> None:
     sub = grouped.select(store, state="NGA")
     party = [e for e in sub.edges if e.label in ("party to", "signed")]
     assert party and all(re.search(r"\d{4}-\d\d-\d\d", e.note) for e in party)
+
+
+def test_a_capped_selection_says_what_it_left_out(store: ox.Store) -> None:
+    """select with max_nodes notes how many nodes it left out and how to see them."""
+    whole = select(store, crime="corruption", depth=2)
+    capped = select(store, crime="corruption", depth=2, max_nodes=10)
+    assert len(capped.nodes) == 10
+    assert capped.notes == (
+        f"Capped at 10 of {len(whole.nodes)} nodes: the {len(whole.nodes) - 10} furthest from "
+        "the focus are left out; raise the cap to see them all.",
+    )
+    assert whole.notes == ()

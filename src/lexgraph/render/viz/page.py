@@ -258,7 +258,8 @@ def _options(net: Network, seed: int) -> dict[str, Any]:
 
 
 def title_for(subgraph: Subgraph, *, depth: int, with_states: bool = False) -> str:
-    """A page title that says what the view shows: its focus and depth, or the whole corpus.
+    """A page title that says what the view shows: its focus (short name first, where it has
+    one) and depth, or the whole corpus.
 
     >>> from lexgraph.views.subgraph import Node
     >>> focus = Subgraph((Node("c", "crime", "corruption"),), (), ("c",))
@@ -269,9 +270,9 @@ def title_for(subgraph: Subgraph, *, depth: int, with_states: bool = False) -> s
     """
     kinds = {n.iri: n for n in subgraph.nodes}
     names = [
-        f"{kinds[iri].label} ({STYLES.get(kinds[iri].kind, STYLES['other'])[0].lower()})"
-        for iri in subgraph.focus
-        if iri in kinds
+        (f"{n.short}: " if n.short and n.short != n.label else "")
+        + f"{n.label} ({STYLES.get(n.kind, STYLES['other'])[0].lower()})"
+        for n in (kinds[iri] for iri in subgraph.focus if iri in kinds)
     ]
     if not names:
         return "lexgraph: the whole corpus" + (", with states" if with_states else "")
