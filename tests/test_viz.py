@@ -23,7 +23,7 @@ from lexgraph.cli import main
 from lexgraph.core.namespaces import ID
 from lexgraph.core.paths import Layout
 from lexgraph.render.viz import focus_page, page, positions, show, write_page
-from lexgraph.render.viz.groups import owners
+from lexgraph.render.viz.groups import label_plan, owners
 from lexgraph.store.build import BuildResult
 from lexgraph.views import grouped
 from lexgraph.views.subgraph import Subgraph, load_file, select
@@ -498,3 +498,14 @@ def test_a_capped_selection_says_what_it_left_out(store: ox.Store) -> None:
         "the focus are left out; raise the cap to see them all.",
     )
     assert whole.notes == ()
+
+
+def test_labels_are_short_names_never_cut_mid_word(corpus: Subgraph) -> None:
+    """Every drawn label is made of whole words of the node's short name, in order."""
+    plan = label_plan(corpus)
+    for node in corpus.nodes:
+        text = plan[node.iri][0].replace("\n", " ").removesuffix("…")
+        words = node.name.split()
+        if node.kind == "provision":
+            words = words[words.index("art.") :] if "art." in words else words
+        assert words[: len(text.split())] == text.split(), (node.iri, text)
