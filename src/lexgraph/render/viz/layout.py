@@ -252,7 +252,9 @@ def positions(
     angle: dict[str, float] = {}
     for ring in rings:
         angle.update({iri: math.tau * k / len(ring) for k, iri in enumerate(ring)})
-    group = {n.iri: _group(n.kind) for n in anchors}
+    # Kinds keep to sectors; a state's instruments it only signed sit beside those it is bound by.
+    signed = {e.target for e in subgraph.edges if e.label == "signed" and e.source in focus}
+    group = {n.iri: 2 * _group(n.kind) + (n.iri in signed) for n in anchors}
     for _ in range(SWEEPS):
         for index, ring in enumerate(rings):
             wanted: dict[str, float] = {}
@@ -261,7 +263,7 @@ def positions(
                     [angle[n] for n in sorted(neighbours[iri]) if ring_index.get(n, index) != index]
                 )
                 wanted[iri] = angle[iri] if mean is None else mean
-            # Kinds keep to sectors; within one, nodes follow their neighbours.
+            # Within a sector, nodes follow their neighbours.
             ring.sort(key=lambda iri: (group[iri], wanted[iri], iri))
             start = min((wanted[i] for i in ring), default=0.0)
             angle.update({iri: start + math.tau * k / len(ring) for k, iri in enumerate(ring)})

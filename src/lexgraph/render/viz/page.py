@@ -37,7 +37,7 @@ from lexgraph.core.version import __version__
 from lexgraph.render.output import write_output
 from lexgraph.render.viz.groups import article_groups, edge_legend, label_plan
 from lexgraph.render.viz.layout import positions
-from lexgraph.views.subgraph import Subgraph, degree
+from lexgraph.views.subgraph import Node, Subgraph, degree
 
 #: How each kind of node is drawn: legend name, colour (Okabe-Ito, safe for colour blindness),
 #: vis-network shape and size.
@@ -257,6 +257,13 @@ def _options(net: Network, seed: int) -> dict[str, Any]:
     return options
 
 
+def _focus_name(node: Node) -> str:
+    """A state by its short name (``Syria``); anything else by its short name and label."""
+    if node.kind == "state" or not node.short or node.short == node.label:
+        return node.name
+    return f"{node.short}: {node.label}"
+
+
 def title_for(subgraph: Subgraph, *, depth: int, with_states: bool = False) -> str:
     """A page title that says what the view shows: its focus (short name first, where it has
     one) and depth, or the whole corpus.
@@ -269,11 +276,8 @@ def title_for(subgraph: Subgraph, *, depth: int, with_states: bool = False) -> s
     'lexgraph: the whole corpus, with states'
     """
     kinds = {n.iri: n for n in subgraph.nodes}
-    names = [
-        (f"{n.short}: " if n.short and n.short != n.label else "")
-        + f"{n.label} ({STYLES.get(n.kind, STYLES['other'])[0].lower()})"
-        for n in (kinds[iri] for iri in subgraph.focus if iri in kinds)
-    ]
+    names = [f"{_focus_name(n)} ({STYLES.get(n.kind, STYLES['other'])[0].lower()})"
+             for n in (kinds[iri] for iri in subgraph.focus if iri in kinds)]  # fmt: skip
     if not names:
         return "lexgraph: the whole corpus" + (", with states" if with_states else "")
     steps = "1 step" if depth == 1 else f"{depth} steps"
