@@ -22,8 +22,10 @@ from browser import WatchedPage, colours, watch
 from lexgraph.cli import main
 from lexgraph.core.namespaces import ID
 from lexgraph.core.paths import Layout
-from lexgraph.render.viz import page, positions, show, write_page
+from lexgraph.render.viz import focus_page, page, positions, show, write_page
+from lexgraph.render.viz.groups import label_plan, owners
 from lexgraph.store.build import BuildResult
+from lexgraph.views import grouped
 from lexgraph.views.subgraph import Subgraph, load_file, select
 
 if TYPE_CHECKING:
@@ -202,7 +204,7 @@ def test_cli_viz_draws_a_focus_of_the_built_graph(
     out = tmp_path / "corruption.html"
     result = CliRunner().invoke(main, ["viz", "--crime", "corruption", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    sub = select(store, crime="corruption")
+    sub = grouped.select(store, crime="corruption")
     assert result.output == f"wrote {out}: {len(sub.nodes)} nodes, {len(sub.edges)} edges\n"
     assert "corruption (crime type)" in out.read_text(encoding="utf-8")
 
@@ -250,12 +252,15 @@ def test_corpus_page_makes_no_request_and_logs_no_error(corpus_page: WatchedPage
 
 
 def test_corpus_page_draws_every_node_and_edge(corpus_page: WatchedPage, corpus: Subgraph) -> None:
-    """The network holds as many nodes and edges as the subgraph."""
+    """The network holds as many nodes and edges as the subgraph, and draws all but the
+    articles, which are grouped under their instruments."""
     counts = _js(
         corpus_page,
-        "() => [Object.keys(lexgraphViz.network.getPositions()).length, lexgraphViz.edges.length]",
+        "() => [lexgraphViz.nodes.length, Object.keys(lexgraphViz.network.getPositions()).length,"
+        " lexgraphViz.edges.get({filter: (e) => typeof e.id === 'number'}).length]",
     )
-    assert counts == [len(corpus.nodes), len(corpus.edges)]
+    articles = sum(n.kind == "provision" for n in corpus.nodes)
+    assert counts == [len(corpus.nodes), len(corpus.nodes) - articles, len(corpus.edges)]
 
 
 def test_search_finds_a_node(corpus_page: WatchedPage) -> None:
@@ -270,15 +275,19 @@ def test_search_finds_a_node(corpus_page: WatchedPage) -> None:
 
 
 def test_highlight_keeps_exactly_the_neighbours(corpus_page: WatchedPage, corpus: Subgraph) -> None:
-    """Highlighting a node keeps it and its neighbours in colour and dims every other node."""
+    """Highlighting a node keeps it, its neighbours and their instruments in colour and dims
+    every other node."""
     got = _js(corpus_page, "(iri) => lexgraphViz.highlight(iri)", CORRUPTION)
     expected = _neighbourhood(corpus, CORRUPTION)
     assert set(got) == expected
+    grouped_under = owners(corpus)
+    # The instruments whose articles are its neighbours stay in colour too.
+    kept = expected | {grouped_under[iri] for iri in expected if iri in grouped_under}
     dimmed = _js(
         corpus_page,
         "() => lexgraphViz.nodes.get({filter: (n) => n.color === '#e8e8e8'}).length",
     )
-    assert dimmed == len(corpus.nodes) - len(expected)
+    assert dimmed == len(corpus.nodes) - len(kept)
     _js(corpus_page, "() => lexgraphViz.highlight(null)")
 
 
@@ -320,11 +329,16 @@ def _dom_point(watched: WatchedPage, iri: str) -> tuple[float, float]:
 
 
 def test_click_highlights_the_neighbours(hostile_page: WatchedPage, hostile: Subgraph) -> None:
-    """Clicking a node on the canvas highlights it and exactly its neighbours."""
-    iri = ID + "instrument/hostile/article/1"
+    """Clicking an instrument on the canvas highlights it and exactly its neighbours, and
+    opens its articles; clicking it again closes them."""
+    iri = ID + "instrument/hostile"
+    assert _js(hostile_page, "() => lexgraphViz.opened()") == []
     hostile_page.page.mouse.click(*_dom_point(hostile_page, iri))
     got = _js(hostile_page, "() => lexgraphViz.highlighted")
     assert set(got) == _neighbourhood(hostile, iri)
+    assert _js(hostile_page, "() => lexgraphViz.opened()") == [iri]
+    hostile_page.page.mouse.click(*_dom_point(hostile_page, iri))
+    assert _js(hostile_page, "() => lexgraphViz.opened()") == []
     _js(hostile_page, "() => lexgraphViz.highlight(null)")
 
 
@@ -402,3 +416,96 @@ def test_notebook_view_renders_in_its_frame(
     assert frame.evaluate("() => lexgraphViz.nodes.length") == len(hostile.nodes)
     assert watched_page.blocked == []
     assert watched_page.errors == []
+
+
+# ---- what an analyst sees (issue 14) ----
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+
+
+@pytest.mark.parametrize(("kind", "key"), [("instrument", "untoc"), ("state", "NGA")])
+def test_focus_page_reads_at_a_glance(
+    watched_page: WatchedPage, store: ox.Store, tmp_path: Path, kind: str, key: str
+) -> None:
+    """On the default view of a focus page no two drawn labels overlap, the focus title is
+    visible, modality nodes are drawn and labelled, and articles are grouped away; the
+    screenshot is kept under build/screenshots/."""
+    path = tmp_path / f"{key}.html"
+    path.write_text(focus_page(store, **{kind: key}, citation=CITE), encoding="utf-8")
+    watched_page.open(path, ready=READY)
+    found = _js(watched_page, "() => lexgraphViz.overlaps()")
+    assert found["pairs"] == []
+    drawn = {box["iri"] for box in found["labels"]}
+    assert any("/modality/" in iri for iri in drawn)
+    assert not any("/article/" in iri for iri in drawn)
+    assert min(box["px"] for box in found["labels"]) >= 6
+    assert watched_page.page.locator("#lg-title").is_visible()
+    assert (
+        _js(watched_page, "() => document.getElementById('lg-filter-modality').disabled") is False
+    )
+    focus = grouped.select(store, **{kind: key}).focus[0]
+    assert focus in drawn
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = watched_page.page.screenshot(path=str(SCREENSHOTS / f"viz-{kind}-{key}.png"))
+    assert colours(shot, enough=3) > 1
+    assert watched_page.blocked == [] and watched_page.errors == []
+
+
+def test_instrument_view_has_modalities_and_groups_its_articles(store: ox.Store) -> None:
+    """UNTOC at depth 1 draws the modalities its articles provide for, one edge per modality
+    from UNTOC standing for its articles' edges, and labels in short names."""
+    sub = grouped.select(store, instrument="untoc")
+    untoc = ID + "instrument/untoc"
+    modalities = {n.iri for n in sub.nodes if n.kind == "modality"}
+    assert ID + "modality/extradition" in modalities
+    data = _data(page(sub, title="t", citation="c"))
+    index = {n.iri: i for i, n in enumerate(sub.nodes)}
+    standing_for = {
+        (g["to"], g["label"]) for g in data["groups"]["edges"] if g["from"] == index[untoc]
+    }
+    assert (index[ID + "modality/extradition"], "provides for") in standing_for
+    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    assert labels[index[untoc]] == "UNTOC"
+    assert all("…" not in label or label.endswith("…") for label in labels.values())
+
+
+def test_a_view_says_what_it_cannot_show(store: ox.Store, in_built: Layout, tmp_path: Path) -> None:
+    """--with-states that adds no state says why on the page and on stderr."""
+    sub = grouped.select(store, crime="corruption", with_states=True)
+    assert sub.notes and "--depth 2" in sub.notes[0]
+    out = tmp_path / "c.html"
+    result = CliRunner().invoke(
+        main, ["viz", "--crime", "corruption", "--with-states", "-o", str(out)]
+    )
+    assert result.exit_code == 0
+    assert "No state is drawn" in out.read_text(encoding="utf-8")
+
+
+def test_state_edges_say_the_act_and_date(store: ox.Store) -> None:
+    """A state's participation edges carry the act and its date."""
+    sub = grouped.select(store, state="NGA")
+    party = [e for e in sub.edges if e.label in ("party to", "signed")]
+    assert party and all(re.search(r"\d{4}-\d\d-\d\d", e.note) for e in party)
+
+
+def test_a_capped_selection_says_what_it_left_out(store: ox.Store) -> None:
+    """select with max_nodes notes how many nodes it left out and how to see them."""
+    whole = select(store, crime="corruption", depth=2)
+    capped = select(store, crime="corruption", depth=2, max_nodes=10)
+    assert len(capped.nodes) == 10
+    assert capped.notes == (
+        f"Capped at 10 of {len(whole.nodes)} nodes: the {len(whole.nodes) - 10} furthest from "
+        "the focus are left out; raise the cap to see them all.",
+    )
+    assert whole.notes == ()
+
+
+def test_labels_are_short_names_never_cut_mid_word(corpus: Subgraph) -> None:
+    """Every drawn label is made of whole words of the node's short name, in order."""
+    plan = label_plan(corpus)
+    for node in corpus.nodes:
+        text = plan[node.iri][0].replace("\n", " ").removesuffix("…")
+        words = node.name.split()
+        if node.kind == "provision":
+            words = words[words.index("art.") :] if "art." in words else words
+        assert words[: len(text.split())] == text.split(), (node.iri, text)

@@ -66,7 +66,8 @@ def viz_cmd(
     from lexgraph.render.viz import title_for, write_page
     from lexgraph.store.query import open_store
     from lexgraph.views.citation import citation_line
-    from lexgraph.views.subgraph import load_file, select
+    from lexgraph.views.grouped import select
+    from lexgraph.views.subgraph import load_file
 
     layout = Layout.default()
     if output.suffix.lower() not in (".html", ".htm"):
@@ -80,6 +81,8 @@ def viz_cmd(
     title = title_for(sub, depth=depth, with_states=with_states)
     write_page(sub, output, title=title, citation=cite, seed=seed)
     click.echo(f"wrote {output}: {len(sub.nodes)} nodes, {len(sub.edges)} edges")
+    for note in sub.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @click.group("figure")

@@ -70,6 +70,13 @@ class Node:
     label: str
     facts: tuple[tuple[str, str], ...] = ()
     source: str | None = None
+    #: The name drawn on a picture (``lex:shortName`` and the like); the label when empty.
+    short: str = ""
+
+    @property
+    def name(self) -> str:
+        """The short name, else the label."""
+        return self.short or self.label
 
     @property
     def key(self) -> str:
@@ -83,6 +90,8 @@ class Edge:
     source: str
     target: str
     label: str
+    #: What the edge says beyond its label, such as the act and date of a participation.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,8 @@ class Subgraph:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     focus: tuple[str, ...] = field(default_factory=tuple)
+    #: What the view could not show of what was asked, and how to see it, in sentences.
+    notes: tuple[str, ...] = ()
 
     def node(self, iri: str) -> Node:
         for node in self.nodes:
@@ -231,7 +242,9 @@ class _Index:
 _LAST: list[_Index] = []
 
 
-def _index(store: ox.Store, with_states: bool) -> tuple[list[Edge], dict[str, str | None]]:
+def edge_index(store: ox.Store, with_states: bool) -> tuple[list[Edge], dict[str, str | None]]:
+    """Every edge of ``store`` that a view may draw (with participation, ``with_states``), and
+    the cache of node kinds (fill it through :func:`kind_of`); computed once per store."""
     if not _LAST or _LAST[0].store is not store or _LAST[0].size != len(store):
         _LAST[:] = [_Index(store, len(store), {}, {})]
     index = _LAST[0]
@@ -265,7 +278,7 @@ def select(
             focus.append(resolve_keyed(store, kind, value).value)
     if state:
         focus.append(resolve_state(store, state).value)
-    edges, kinds = _index(store, with_states or bool(state))
+    edges, kinds = edge_index(store, with_states or bool(state))
 
     def drawn(iri: str) -> bool:
         if iri not in kinds:
@@ -299,21 +312,33 @@ def select(
             if isinstance(q.subject, ox.NamedNode) and drawn(q.subject.value)
         )
         chosen = list(dict.fromkeys(chosen))
-    if max_nodes is not None:
+    notes: list[str] = []
+    if max_nodes is not None and len(chosen) > max_nodes:
+        notes.append(
+            f"Capped at {max_nodes} of {len(chosen)} nodes: the {len(chosen) - max_nodes} "
+            "furthest from the focus are left out; raise the cap to see them all."
+        )
         chosen = chosen[:max_nodes]
     keep = set(chosen)
-    nodes = tuple(
-        Node(
-            iri,
-            kinds.get(iri) or kind_of(store, iri) or "other",
-            labels.label(store, iri),
-            _facts(store, ox.NamedNode(iri)),
-            _source(store, ox.NamedNode(iri)),
-        )
-        for iri in sorted(keep)
-    )
+    nodes = tuple(make_node(store, iri, kinds.get(iri)) for iri in sorted(keep))
     kept_edges = tuple(e for e in edges if e.source in keep and e.target in keep)
-    return Subgraph(nodes, kept_edges, tuple(focus))
+    return Subgraph(nodes, kept_edges, tuple(focus), tuple(notes))
+
+
+def make_node(store: ox.Store, iri: str, kind: str | None = None) -> Node:
+    """The :class:`Node` of ``iri`` with its kind, label, short name, facts and source."""
+    node = ox.NamedNode(iri)
+    kind = kind or kind_of(store, iri) or "other"
+    short = labels.short_name(store, iri)
+    if iri.startswith("http://metadata.un.org/sdg/"):
+        short = "SDG " + iri.rsplit("/", 1)[-1]
+    owner = _iri_object(store, node, Lex.partOf) if kind == "provision" else None
+    number = next(store.quads_for_pattern(node, ox.NamedNode(Lex.articleNumber), None), None)
+    if owner and number and isinstance(number.object, ox.Literal):
+        short = f"{labels.short_name(store, owner)} art. {number.object.value}"
+    return Node(
+        iri, kind, labels.label(store, iri), _facts(store, node), _source(store, node), short
+    )
 
 
 def degree(subgraph: Subgraph) -> Mapping[str, int]:

@@ -47,7 +47,7 @@ def show(
     title: str = "lexgraph",
     citation: str | None = None,
     seed: int = 7,
-    physics: bool = True,
+    physics: bool = False,
     height: int = 640,
 ) -> NotebookView:
     """Return ``subgraph``'s interactive page as an object that Jupyter displays inline.

@@ -35,8 +35,9 @@ from pyvis.node import Node as PyvisNode
 
 from lexgraph.core.version import __version__
 from lexgraph.render.output import write_output
+from lexgraph.render.viz.groups import article_groups, edge_legend, label_plan
 from lexgraph.render.viz.layout import positions
-from lexgraph.views.subgraph import Subgraph, degree
+from lexgraph.views.subgraph import Node, Subgraph, degree
 
 #: How each kind of node is drawn: legend name, colour (Okabe-Ito, safe for colour blindness),
 #: vis-network shape and size.
@@ -51,8 +52,7 @@ STYLES: dict[str, tuple[str, str, str, int]] = {
     "sdg-target": ("SDG goal or target", "#A6761D", "dot", 10),
     "other": ("Other", "#444444", "dot", 8),
 }
-#: Longest label drawn on the canvas; the tooltip and the details panel show it whole.
-LABEL_CHARS = 40
+EDGE_GREY = "#b8b8b8"
 #: Pages with more edges than this draw them without arrowheads.
 ARROW_EDGES = 5000
 VIS_DIR = "vis-9.1.2"  # the vis-network version pyvis 0.3.2's own template loads
@@ -143,11 +143,7 @@ def _http(url: str | None) -> str | None:
     return url if url and url.lower().startswith(("http://", "https://")) else None
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
-
-
-def network(subgraph: Subgraph, *, seed: int = 7, physics: bool = True) -> Network:
+def network(subgraph: Subgraph, *, seed: int = 7, physics: bool = False) -> Network:
     """Return the pyvis :class:`~pyvis.network.Network` of ``subgraph``, laid out with ``seed``.
 
     Node ids are the nodes' indexes in ``subgraph.nodes`` and edge ids their indexes in
@@ -155,33 +151,56 @@ def network(subgraph: Subgraph, *, seed: int = 7, physics: bool = True) -> Netwo
     runs about a quarter faster on small integer keys than on IRIs. Nodes and edges are made with
     pyvis's ``Node`` and ``Edge`` classes but appended directly, because ``Network.add_node``
     and ``add_edge`` search lists, which is what makes pyvis quadratic on large graphs.
+    Each node's label is its short name, wrapped between words (:func:`label_plan`), and the
+    layout leaves room for every label drawn at first.
     """
     net = Network(directed=True)  # never rendered by pyvis, so its cdn_resources do not matter
-    where = positions(subgraph, seed=seed)
     counts = degree(subgraph)
     focus = set(subgraph.focus)
     index = {node.iri: i for i, node in enumerate(subgraph.nodes)}
+    sizes = {
+        node.iri: round(
+            STYLES.get(node.kind, STYLES["other"])[3]
+            * (1 + 0.12 * math.log1p(counts.get(node.iri, 0))),
+            1,
+        )
+        for node in subgraph.nodes
+    }
+    plan = label_plan(subgraph)
+    where = positions(
+        subgraph,
+        seed=seed,
+        sizes=sizes,
+        labels={iri: (text, font) if major else None for iri, (text, font, major) in plan.items()},
+    )
     for i, node in enumerate(subgraph.nodes):
-        _, colour, shape, size = STYLES.get(node.kind, STYLES["other"])
+        _, colour, shape, _ = STYLES.get(node.kind, STYLES["other"])
+        text, font, major = plan[node.iri]
         opts = PyvisNode(
             i,
             shape,
-            label=_short(node.label),
+            label=text,
             color=colour,
-            size=round(size * (1 + 0.12 * math.log1p(counts.get(node.iri, 0))), 1),
+            size=sizes[node.iri],
             x=where[node.iri][0],
             y=where[node.iri][1],
         ).options
+        opts["font"] = {"size": font}
+        if major:
+            opts["scaling"] = {"label": {"drawThreshold": 0, "maxVisible": 40}}
         if node.iri in focus:
             opts["borderWidth"] = 3
+            opts["font"] = {"size": font, "bold": True}
         net.nodes.append(opts)
         net.node_ids.append(i)
         net.node_map[i] = opts
+    colours = {kind: colour for kind, _, colour, _ in edge_legend(subgraph)}
     for i, edge in enumerate(subgraph.edges):
-        net.edges.append(PyvisEdge(index[edge.source], index[edge.target], id=i).options)
-    # Weak springs, short-range repulsion and a low speed limit (maxVelocity, in _options):
-    # physics loosens the radial layout locally, and does not pull the states into the middle,
-    # as strong springs to the many instruments they are party to would.
+        opts = PyvisEdge(index[edge.source], index[edge.target], id=i).options
+        opts["color"] = colours.get(edge.label, EDGE_GREY)
+        if edge.label == "signed":
+            opts["dashes"] = True
+        net.edges.append(opts)
     net.barnes_hut(
         gravity=-800, central_gravity=0.0, spring_length=80, spring_strength=0.0008, damping=0.6
     )
@@ -203,6 +222,7 @@ def _info(subgraph: Subgraph) -> list[dict[str, Any]]:
             "iri": node.iri,
             "kind": node.kind if node.kind in STYLES else "other",
             "label": node.label,
+            "name": node.name,
             "key": node.key,
             "facts": [list(fact) for fact in node.facts],
             "source": _http(node.source),
@@ -218,13 +238,16 @@ def _options(net: Network, seed: int) -> dict[str, Any]:
     options["interaction"].update(
         {"hover": True, "tooltipDelay": 150, "hideEdgesOnZoom": len(net.edges) > 2000}
     )
-    options["nodes"] = {"font": {"size": 12, "color": "#222222"}, "borderWidth": 1}
+    options["nodes"] = {
+        "font": {"size": 12, "color": "#222222", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        "borderWidth": 1,
+    }
     options["edges"].update(
         {
             # Arrowheads take most of the drawing time of a dense page and cannot be told
             # apart there; the tooltips and the details panel say which way an edge goes.
             "arrows": {"to": {"enabled": len(net.edges) <= ARROW_EDGES, "scaleFactor": 0.35}},
-            "color": {"color": "#b8b8b8", "highlight": "#333333", "hover": "#555555"},
+            "color": {"color": EDGE_GREY, "highlight": "#333333", "hover": "#555555"},
             "width": 0.6,
             "selectionWidth": 1.5,
         }
@@ -234,8 +257,16 @@ def _options(net: Network, seed: int) -> dict[str, Any]:
     return options
 
 
+def _focus_name(node: Node) -> str:
+    """A state by its short name (``Syria``); anything else by its short name and label."""
+    if node.kind == "state" or not node.short or node.short == node.label:
+        return node.name
+    return f"{node.short}: {node.label}"
+
+
 def title_for(subgraph: Subgraph, *, depth: int, with_states: bool = False) -> str:
-    """A page title that says what the view shows: its focus and depth, or the whole corpus.
+    """A page title that says what the view shows: its focus (short name first, where it has
+    one) and depth, or the whole corpus.
 
     >>> from lexgraph.views.subgraph import Node
     >>> focus = Subgraph((Node("c", "crime", "corruption"),), (), ("c",))
@@ -245,11 +276,8 @@ def title_for(subgraph: Subgraph, *, depth: int, with_states: bool = False) -> s
     'lexgraph: the whole corpus, with states'
     """
     kinds = {n.iri: n for n in subgraph.nodes}
-    names = [
-        f"{kinds[iri].label} ({STYLES.get(kinds[iri].kind, STYLES['other'])[0].lower()})"
-        for iri in subgraph.focus
-        if iri in kinds
-    ]
+    names = [f"{_focus_name(n)} ({STYLES.get(n.kind, STYLES['other'])[0].lower()})"
+             for n in (kinds[iri] for iri in subgraph.focus if iri in kinds)]  # fmt: skip
     if not names:
         return "lexgraph: the whole corpus" + (", with states" if with_states else "")
     steps = "1 step" if depth == 1 else f"{depth} steps"
@@ -257,7 +285,7 @@ def title_for(subgraph: Subgraph, *, depth: int, with_states: bool = False) -> s
 
 
 def page(
-    subgraph: Subgraph, *, title: str, citation: str, seed: int = 7, physics: bool = True
+    subgraph: Subgraph, *, title: str, citation: str, seed: int = 7, physics: bool = False
 ) -> str:
     """Return a complete, self-contained HTML page that draws ``subgraph``.
 
@@ -267,8 +295,13 @@ def page(
     then stops the simulation. When it is ready to use it sets ``data-ready`` on ``<body>``;
     ``window.lexgraphViz`` holds ``network``, ``nodes``, ``edges``, ``search(text)`` and
     ``highlight(id)`` for scripts and tests.
+
+    The articles of each instrument are grouped under it (:func:`article_groups`): hidden at
+    first, with one edge per kind from the instrument standing for theirs, and drawn round it
+    when the reader clicks it. ``subgraph.notes`` are shown above the graph.
     """
     net = network(subgraph, seed=seed, physics=physics)
+    plan = label_plan(subgraph)
     nodes, edges, *_ = net.get_network_data()
     info = _info(subgraph)
     counts = Counter(item["kind"] for item in info)
@@ -283,6 +316,18 @@ def page(
         "info": info,
         "edges": edges,
         "edgeLabels": [edge.label for edge in subgraph.edges],
+        "edgeNotes": [edge.note for edge in subgraph.edges],
+        "edgeKinds": [
+            {"label": label, "meaning": meaning, "color": colour, "count": count}
+            for label, meaning, colour, count in edge_legend(subgraph)
+        ],
+        "groups": article_groups(subgraph),
+        "minor": [
+            i
+            for i, node in enumerate(subgraph.nodes)
+            if not plan[node.iri][2] and node.kind != "provision"
+        ],
+        "focus": [i for i, node in enumerate(subgraph.nodes) if node.iri in set(subgraph.focus)],
         "options": _options(net, seed),
     }
     scripts = [
@@ -307,6 +352,7 @@ def page(
         csp=csp,
         node_count=len(nodes),
         edge_count=len(edges),
+        notes=list(subgraph.notes),
         data=Markup(script_json(data)),
         scripts=[Markup(s) for s in scripts],
         styles=[Markup(s) for s in styles],
@@ -320,7 +366,7 @@ def write_page(
     title: str,
     citation: str,
     seed: int = 7,
-    physics: bool = True,
+    physics: bool = False,
 ) -> Path:
     """Write :func:`page` of ``subgraph`` to ``path`` (UTF-8, atomically: a failure leaves the
     old file or the new one) and return the path."""

@@ -33,6 +33,17 @@
     adjacency.push(new Set());
     incident.push([]);
   });
+  var groups = data.groups;
+  var owner = groups.owner;
+  var opened = new Set();
+  var groupEdges = groups.edges;
+  var groupById = new Map();
+  var hasArticles = new Set();
+  owner.forEach(function (o) { if (o >= 0) hasArticles.add(o); });
+  groupEdges.forEach(function (g) {
+    groupById.set(g.id, g);
+    g.color = (data.edgeKinds.filter(function (k) { return k.label === g.label; })[0] || {}).color;
+  });
   data.edges.forEach(function (e) {
     adjacency[e.from].add(e.to);
     adjacency[e.to].add(e.from);
@@ -72,8 +83,12 @@
     return a;
   };
 
+  data.nodes.forEach(function (n, i) { if (owner[i] >= 0) n.hidden = true; });
+  var drawnGroupEdges = groupEdges.map(function (g) {
+    return { id: g.id, from: g.from, to: g.to, color: g.color, width: 1.2 };
+  });
   var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
+  var edges = new vis.DataSet(data.edges.concat(drawnGroupEdges));
   var container = $("lg-network");
   var network = new vis.Network(container, { nodes: [], edges: [] }, data.options);
 
@@ -85,6 +100,9 @@
     highlight: highlight,
     visible: visible,
     choose: choose,
+    toggle: toggle,
+    opened: function () { return iris(Array.from(opened)).sort(); },
+    overlaps: overlaps,
     showKind: showKind,
     index: indexOf,
     iri: function (i) { return info[i] ? info[i].iri : null; },
@@ -123,12 +141,14 @@
       }
     });
     var edgeUpdates = [];
-    data.edges.forEach(function (e) {
+    data.edges.concat(drawnGroupEdges).forEach(function (e) {
       var want = "normal";
       if (keep !== null) want = e.from === centre || e.to === centre ? "near" : "dim";
       if ((styledEdges.get(e.id) || "normal") === want) return;
       styledEdges.set(e.id, want);
-      var color = want === "near" ? EDGE_NEAR : want === "dim" ? EDGE_DIM : EDGE_COLOR;
+      var color = want === "near" ? EDGE_NEAR : want === "dim" ? EDGE_DIM
+        : { color: e.color || EDGE_COLOR.color, highlight: EDGE_COLOR.highlight,
+            hover: EDGE_COLOR.hover };
       edgeUpdates.push({ id: e.id, color: color });
     });
     nodes.update(nodeUpdates);
@@ -147,10 +167,15 @@
     }
     var keep = new Set(adjacency[id]);
     keep.add(id);
+    api.highlighted = iris(Array.from(keep)).sort();
+    // An instrument's neighbours through its articles stay in colour too.
+    groupEdges.forEach(function (g) {
+      if (g.from === id) keep.add(g.to);
+      if (g.to === id) keep.add(g.from);
+    });
     restyle(keep, id);
     network.selectNodes([id]);
     showDetails(id);
-    api.highlighted = iris(Array.from(keep)).sort();
     return api.highlighted.slice();
   }
 
@@ -180,7 +205,7 @@
     var list = el("ul", null, "lg-matches");
     around.slice(0, 300).forEach(function (e) {
       var other = e.from === id ? e.to : e.from;
-      var kind = data.edgeLabels[e.id];
+      var kind = data.edgeLabels[e.id] + (data.edgeNotes[e.id] ? " (" + data.edgeNotes[e.id] + ")" : "");
       var text = e.from === id ? kind + " → " + info[other].label
         : info[other].label + " → " + kind;
       var item = el("li");
@@ -198,9 +223,21 @@
     network.focus(id, { scale: Math.max(network.getScale(), 0.9), animation: false });
   }
 
+  /** Open or close the articles of an instrument; returns whether they are now shown. */
+  function toggle(node, open) {
+    var id = indexOf(node);
+    if (id === null || !hasArticles.has(id)) return false;
+    var want = open === undefined ? !opened.has(id) : Boolean(open);
+    if (want) opened.add(id); else opened.delete(id);
+    applyFilters(false);
+    return want;
+  }
+
   network.on("click", function (params) {
-    if (params.nodes.length) highlight(params.nodes[0]);
-    else if (!params.edges.length) highlight(null);
+    if (params.nodes.length) {
+      toggle(params.nodes[0]);
+      highlight(params.nodes[0]);
+    } else if (!params.edges.length) highlight(null);
   });
 
   /* ---- tooltips ---- */
@@ -238,9 +275,12 @@
     showTip(parts, params.pointer.DOM);
   });
   network.on("hoverEdge", function (params) {
-    var e = data.edges[params.edge];
+    var g = groupById.get(params.edge);
+    var e = g || data.edges[params.edge];
     if (!e) return;
-    var text = info[e.from].label + " — " + data.edgeLabels[e.id] + " → " + info[e.to].label;
+    var what = g ? g.label + (g.articles.length ? " (" + g.articles.join(", ") + ")" : "")
+      : data.edgeLabels[e.id] + (data.edgeNotes[e.id] ? " (" + data.edgeNotes[e.id] + ")" : "");
+    var text = info[e.from].name + " — " + what + " → " + info[e.to].name;
     showTip([el("p", text)], params.pointer.DOM);
   });
   network.on("blurNode", hideSoon);
@@ -250,6 +290,7 @@
   /* ---- search ---- */
 
   var hidden = new Map();
+  var filtered = new Map();
   var hiddenEdges = new Map();
 
   /** Select and list the visible nodes whose label or key contains text; returns their ids. */
@@ -264,7 +305,7 @@
     }
     var found = [];
     info.forEach(function (n, i) {
-      if (hidden.get(i)) return;
+      if (filtered.get(i)) return;
       var label = n.label.toLocaleLowerCase();
       if (label.indexOf(query) >= 0 || n.key.toLocaleLowerCase().indexOf(query) >= 0) {
         found.push([label.indexOf(query) === 0 ? 0 : 1, label, i]);
@@ -279,7 +320,11 @@
       var item = el("li");
       var button = el("button", info[id].label);
       button.type = "button";
-      button.addEventListener("click", function () { highlight(id); focusOn(id); });
+      button.addEventListener("click", function () {
+        if (owner[id] >= 0) toggle(owner[id], true);
+        highlight(id);
+        focusOn(id);
+      });
       item.append(button);
       list.append(item);
     });
@@ -340,6 +385,8 @@
     var shown = [];
     info.forEach(function (n, i) {
       var hide = !shownKinds.has(n.kind) || (allowed !== null && !allowed.has(i));
+      filtered.set(i, hide);
+      hide = hide || (owner[i] >= 0 && !opened.has(owner[i]));
       if (!hide) shown.push(i);
       if (hide !== Boolean(hidden.get(i))) nodeUpdates.push({ id: i, hidden: hide });
       hidden.set(i, hide);
@@ -350,6 +397,13 @@
       if (hide !== Boolean(hiddenEdges.get(e.id))) edgeUpdates.push({ id: e.id, hidden: hide });
       hiddenEdges.set(e.id, hide);
     });
+    // An edge of a closed instrument stands for its articles' edges that are hidden.
+    groupEdges.forEach(function (g) {
+      var hide = hidden.get(g.from) || hidden.get(g.to) ||
+        g.members.every(function (k) { return !hiddenEdges.get(k); });
+      if (hide !== Boolean(hiddenEdges.get(g.id))) edgeUpdates.push({ id: g.id, hidden: hide });
+      hiddenEdges.set(g.id, hide);
+    });
     nodes.update(nodeUpdates);
     edges.update(edgeUpdates);
     $("lg-visible").textContent = shown.length + " of " + data.nodes.length + " nodes shown";
@@ -358,9 +412,35 @@
     if (fit && shown.length) network.fit({ nodes: shown, animation: false });
   }
 
+  /** The IRIs of the nodes no filter hides (articles of a closed instrument included). */
   function visible() {
-    return info.filter(function (n, i) { return !hidden.get(i); })
+    return info.filter(function (n, i) { return !filtered.get(i); })
       .map(function (n) { return n.iri; });
+  }
+
+  /** The labels drawn now, as screen boxes, and the pairs of them that overlap. */
+  function overlaps() {
+    var body = network.body;
+    var boxes = [];
+    body.nodeIndices.forEach(function (id) {
+      var node = body.nodes[id];
+      if (!node || node.options.hidden || !node.labelModule.visible()) return;
+      var s = node.labelModule.size;
+      var a = network.canvasToDOM({ x: s.left, y: s.top });
+      var b = network.canvasToDOM({ x: s.left + s.width, y: s.top + s.height });
+      boxes.push({ iri: info[id].iri, label: node.options.label, box: [a.x, a.y, b.x, b.y],
+                   px: node.labelModule.fontOptions.size * network.getScale() });
+    });
+    var pairs = [];
+    for (var i = 0; i < boxes.length; i++) {
+      for (var j = i + 1; j < boxes.length; j++) {
+        var p = boxes[i].box, q = boxes[j].box;
+        var dx = Math.min(p[2], q[2]) - Math.max(p[0], q[0]);
+        var dy = Math.min(p[3], q[3]) - Math.max(p[1], q[1]);
+        if (dx > 0.5 && dy > 0.5) pairs.push([boxes[i].label, boxes[j].label]);
+      }
+    }
+    return { labels: boxes, pairs: pairs };
   }
 
   function showKind(kind, show) {
@@ -424,6 +504,18 @@
     $("lg-legend").append(item);
   });
 
+  data.edgeKinds.forEach(function (kind) {
+    var line = el("span", null, "lg-edge-line" + (kind.label === "signed" ? " lg-dashed" : ""));
+    line.style.borderTopColor = kind.color;
+    var label = el("label");
+    var text = el("span", kind.label);
+    text.append(el("span", kind.meaning, "lg-meaning"));
+    label.append(line, text, el("span", kind.count, "lg-count"));
+    var item = el("li");
+    item.append(label);
+    $("lg-edge-legend").append(item);
+  });
+
   Object.keys(MENU_KINDS).forEach(function (menu) {
     var select = $("lg-filter-" + menu);
     var any = el("option", "any");
@@ -471,7 +563,21 @@
       network.once("afterDrawing", markReady);
     });
   } else {
-    network.once("afterDrawing", markReady);
+    network.once("afterDrawing", function () {
+      hideMinorLabels();
+      network.once("afterDrawing", markReady);
+      network.redraw();
+    });
+  }
+
+  /* The labels of minor nodes (on the whole-corpus page, all but the instruments,
+   * modalities and crime-type roots; on a page of many states, the states) appear from
+   * twice the first zoom on. */
+  function hideMinorLabels() {
+    var threshold = 12 * network.getScale() * 2 + 1;
+    nodes.update(data.minor.map(function (id) {
+      return { id: id, scaling: { label: { drawThreshold: threshold } } };
+    }));
   }
   api.startedAt = performance.now();
   network.setData({ nodes: nodes, edges: edges });
