@@ -156,8 +156,9 @@ def decide(context: Context, candidate: Candidate, a: str, b: str) -> Basis:
 def update_hint(as_at: str | None) -> str:
     """What an `unknown` verdict says about how current the data is, and how to refresh it.
 
-    >>> print(update_hint("2014-07-10").replace(": ", ":\n"))
-    the last complete status list seen for it is as at 2014-07-10:
+    >>> for part in update_hint("2014-07-10").split(": "):
+    ...     print(part)
+    the last complete status list seen for it is as at 2014-07-10
     run `lexgraph update` for later participation data
     """
     seen = (
