@@ -21,13 +21,17 @@ from mcp import Client, StdioServerParameters  # noqa: E402
 from lexgraph.mcp.answers import Graph  # noqa: E402
 from lexgraph.mcp.server import make_server  # noqa: E402
 
-TOOLS = {"basis", "gaps", "dyad", "list_questions", "run_question", "search", "describe", "sparql"}
+TOOLS = {
+    "basis", "gaps", "dyad", "channels", "list_questions", "run_question", "search", "describe",
+    "sparql",
+}  # fmt: skip
 #: One call of each tool, with arguments that have an answer in the shipped graph.
 CALLS: dict[str, dict[str, Any]] = {
     "basis": {"requesting": "FR", "requested": "Japan", "crime": "cybercrime",
               "modality": "extradition", "on": "2020-01-01"},
     "gaps": {"requesting": "FRA", "requested": "DEU", "on": "2020-01-01"},
     "dyad": {"first": "FRA", "second": "DEU", "on": "2020-01-01"},
+    "channels": {"first": "France", "second": "DEU", "modality": "asset recovery"},
     "list_questions": {},
     "run_question": {"name": "instruments-providing-modality",
                      "params": {"modality": "extradition"}},
@@ -64,7 +68,7 @@ def _call(connect: Any, name: str, arguments: dict[str, Any]) -> Any:
 
 
 def test_tools_are_listed_with_schemas(connect: Any) -> None:
-    """The eight tools are listed, read-only, each with its parameters described."""
+    """The nine tools are listed, read-only, each with its parameters described."""
 
     async def body(client: Client) -> Any:
         return (await client.list_tools()).tools
@@ -90,7 +94,7 @@ def test_each_tool_answers_with_its_citation(connect: Any, name: str) -> None:
 def test_basis_answer_carries_sources_and_as_at_dates(connect: Any) -> None:
     """The finder's answer names the depositaries' pages it rests on and their as-at dates."""
     answer = json.loads(_call(connect, "basis", CALLS["basis"]).content[0].text)
-    assert answer["schema"] == "https://w3id.org/lexgraph/schema/basis/2"
+    assert answer["schema"] == "https://w3id.org/lexgraph/schema/basis/2.1"
     assert answer["sources"] and all(s.startswith("http") for s in answer["sources"])
     assert answer["as_at"]
     assert answer["names"]["https://w3id.org/lexgraph/id/state/JPN"] == "Japan"

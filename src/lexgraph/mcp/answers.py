@@ -145,6 +145,30 @@ def dyad(graph: Graph, first: str, second: str, on: str | None) -> dict[str, Any
     return _cited(graph, answer, iris, extra, {st["as_at"] for st in standings if st["as_at"]})
 
 
+def channels(graph: Graph, first: str, second: str, modality: str | None) -> dict[str, Any]:
+    """The networks of competent authorities that connect two states: both recorded members,
+    one only, and those whose members the graph does not list."""
+    from lexgraph.finder.channels import channels as find_channels
+
+    found = find_channels(first, second, modality, store=graph.store)
+    answer: dict[str, Any] = {
+        key: [_plain(dataclasses.asdict(c)) for c in value]
+        for key, value in (
+            ("shared", found.shared),
+            ("one_side", found.one_side),
+            ("unrecorded", found.unrecorded),
+        )
+    }
+    answer["note"] = (
+        "A network whose members the graph does not list may or may not connect the two "
+        "states; it is never evidence that they are not members."
+    )
+    iris = _iris(answer) | {found.first, found.second}
+    answer["names"] = _names(graph, iris)
+    extra = {c.source for c in (*found.shared, *found.one_side, *found.unrecorded) if c.source}
+    return _cited(graph, answer, iris, extra)
+
+
 def questions(graph: Graph) -> dict[str, Any]:
     """The library's questions: name, summary, parameters (kind, default) and tags."""
     return {

@@ -90,6 +90,15 @@ def make_server(layout: Layout | None = None, graph: Graph | None = None) -> MCP
     def dyad(first: State, second: State, on: Day = None) -> dict[str, Any]:
         return _tool(current, answers.dyad)(first, second, on)
 
+    def channels(
+        first: State,
+        second: State,
+        modality: Annotated[
+            str | None, Field(description="Only networks serving this modality: key or label.")
+        ] = None,
+    ) -> dict[str, Any]:
+        return _tool(current, answers.channels)(first, second, modality)
+
     def list_questions() -> dict[str, Any]:
         return _tool(current, answers.questions)()
 
@@ -132,6 +141,10 @@ def make_server(layout: Layout | None = None, graph: Graph | None = None) -> MCP
     add(gaps, "The crime type x modality pairs with no basis between two states: no-basis, "
         "conditional, unknown (missing data), or no-instrument.")  # fmt: skip
     add(dyad, "The instruments both states are bound by on a date, and since when.")
+    add(channels, "The networks of competent authorities (European Judicial Network, asset-"
+        "recovery networks, 24/7 networks...) that connect two states, for a modality or any: "
+        "those both are recorded members of, those only one is, and those whose members the "
+        "graph does not list.")  # fmt: skip
     add(list_questions, "The library's questions: name, summary, parameters with their kinds "
         "and defaults. Run one with run_question.")  # fmt: skip
     add(run_question, "Run a library question by name with its parameters; IRIs in the rows "
