@@ -46,11 +46,11 @@ from lexgraph.finder.answer import (
 )
 from lexgraph.finder.context import Context, default_store, parse_day
 from lexgraph.finder.coverage import RULES
-from lexgraph.finder.decide import decide, decide_all, exists_on, offered
+from lexgraph.finder.decide import bilaterals_between, decide, decide_all, exists_on, offered
 from lexgraph.store.labels import label, short_name
 from lexgraph.store.names import resolve_state
 from lexgraph.store.query import resolve_keyed
-from lexgraph.store.walk import objects, subjects, value
+from lexgraph.store.walk import subjects, value
 
 # ---------------------------------------------------------------------------------------------
 # Deciding
@@ -127,12 +127,9 @@ def not_known(store: ox.Store, results: Sequence[Basis], states: Sequence[str]) 
             + ": the states may have made some"
         )
     a, b = (short_name(store, s) for s in states)
-    pair = set(states)
-    recorded_pair = sorted(
-        short_name(store, t.value)
-        for t in subjects(store, Rdf.type, ox.NamedNode(Lex.BilateralTreaty))
-        if {p.value for p in objects(store, t, Lex.party)} == pair
-    )
+    recorded_pair = [
+        short_name(store, t) for t in bilaterals_between(store, (states[0], states[1]))
+    ]
     if recorded_pair:
         lines.append(
             f"the graph records {len(recorded_pair)} bilateral treat"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from lexgraph.core.namespaces import instance
-from lexgraph.core.terms import Lex
+from lexgraph.core.terms import Lex, Rdf
 from lexgraph.core.turtle import natural_key
 from lexgraph.finder.answer import BASIS, CONDITIONAL, FRAMEWORK, NO_BASIS, UNKNOWN, Basis
 from lexgraph.finder.context import Context
@@ -41,7 +41,7 @@ from lexgraph.finder.standing import (
     Standing,
 )
 from lexgraph.store.labels import label, last_segment
-from lexgraph.store.walk import objects, value
+from lexgraph.store.walk import objects, subjects, value
 
 
 def decide_all(
@@ -56,6 +56,16 @@ def decide_all(
         if exists_on(store, c, context.on) and between(store, c.instrument, (a, b))
     ]
     return [r for r in decided if offered(r)]
+
+
+def bilaterals_between(store: ox.Store, states: tuple[str, str]) -> list[str]:
+    """The bilateral treaties the graph records between the two states (IRIs, sorted)."""
+    pair = set(states)
+    return sorted(
+        t.value
+        for t in subjects(store, Rdf.type, ox.NamedNode(Lex.BilateralTreaty))
+        if {p.value for p in objects(store, t, Lex.party)} == pair
+    )
 
 
 def between(store: ox.Store, instrument: str, states: tuple[str, str]) -> bool:
@@ -356,10 +366,15 @@ def _kind_conditions(
                 "allows but does not oblige"
             )
         elif kind.kind == "deemed-included":
+            recorded = [context.name(t) for t in bilaterals_between(context.store, (a, b))]
+            known = (
+                f"the graph records {', '.join(recorded)} between them; others may exist"
+                if recorded
+                else "bilateral treaties between them are not recorded in the graph"
+            )
             route = (
                 f"an extradition treaty binds {context.name(a)} and {context.name(b)}, "
-                "in which the offences are deemed included (bilateral treaties are not recorded "
-                "in the graph)"
+                f"in which the offences are deemed included ({known})"
             )
         else:
             route = facts or f"{instrument} applies"

@@ -69,7 +69,11 @@ class Treaty:
 
 
 def _scope(value: str, where: str) -> tuple[int | None, tuple[str, ...]]:
-    """``12`` (months of the penalty threshold) or ``list:crime-key crime-key``."""
+    """``12`` (months of the penalty threshold), ``list:crime-key crime-key``, or ``any``
+    (any offence: mutual legal assistance treaties commonly reach every criminal matter);
+    ``any`` gives a threshold of 0 months."""
+    if value == "any":
+        return 0, ()
     if value.isdigit() and 0 < int(value) <= 120:
         return int(value), ()
     if value.startswith("list:"):
@@ -77,7 +81,7 @@ def _scope(value: str, where: str) -> tuple[int | None, tuple[str, ...]]:
         if crimes and all(_CRIME.fullmatch(c) for c in crimes):
             return None, crimes
     raise InputError(
-        f"{where}: scope {value!r} is neither a penalty threshold in months (1-120) nor "
+        f"{where}: scope {value!r} is not a penalty threshold in months (1-120), 'any', or "
         "'list:' followed by crime type keys"
     )
 
@@ -210,7 +214,21 @@ def treaty_blocks(treaty: Treaty) -> list[Block]:
             ],
         ),
     ]
-    if treaty.months is not None:
+    if treaty.months == 0:  # any offence
+        blocks.append(
+            Block(
+                f"{iri}/scope/{treaty.modality}",
+                [
+                    (Rdf.type, URIRef(Lex.CooperationScope)),
+                    (Lex.scopeOf, URIRef(iri)),
+                    (Lex.scopeKind, URIRef(instance("scope-kind", "any-offence"))),
+                    (Lex.modality, modality),
+                    (Lex.definedBy, URIRef(article)),
+                    source,
+                ],
+            )
+        )
+    elif treaty.months is not None:
         blocks.append(
             Block(
                 f"{iri}/scope/{treaty.modality}",
