@@ -85,6 +85,7 @@ imports: $(VENV)/.installed
 	$(BIN)/lexgraph import sdg $(SHARED)/data/sdg/sdg-kos-goals-targets-indicators.ttl
 	$(BIN)/lexgraph import csv $(SHARED)/data/participation/participation-sample.csv --name source-checked --drop-tertiary
 	$(BIN)/lexgraph import csv $(RESEARCH)/tiers-replacements.csv
+	$(BIN)/lexgraph import bilateral $(RESEARCH)/bilateral-seed.csv --name seed
 	$(UNTC_2014) $(UNTC_TABLES)/18-12.csv --instrument untoc --as-at 2014-01-27 --source '$(UNTC_PAGE)XVIII-12&chapter=18&lang=en'
 	$(UNTC_2014) $(UNTC_TABLES)/18-12-a.csv --instrument untoc-tip-protocol --as-at 2014-01-27 --source '$(UNTC_PAGE)XVIII-12-a&chapter=18&lang=en'
 	$(UNTC_2014) $(UNTC_TABLES)/18-12-b.csv --instrument untoc-som-protocol --as-at 2014-07-10 --source '$(UNTC_PAGE)XVIII-12-b&chapter=18&lang=en'
