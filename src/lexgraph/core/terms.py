@@ -79,6 +79,7 @@ class Lex:
     covers: Final = LEX + "covers"
     criminalises: Final = LEX + "criminalises"
     definedBy: Final = LEX + "definedBy"
+    defines: Final = LEX + "defines"
     depositary: Final = LEX + "depositary"
     division: Final = LEX + "division"
     documentSymbol: Final = LEX + "documentSymbol"
