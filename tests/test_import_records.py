@@ -13,7 +13,7 @@ from lexgraph.cli import main
 from lexgraph.core.errors import InputError
 from lexgraph.core.paths import Layout
 from lexgraph.importers.participation import source_tag
-from lexgraph.importers.records import import_records
+from lexgraph.importers.records import Complete, import_records
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT.parent / "shared" / "data" / "participation" / "participation-sample.csv"
@@ -391,3 +391,69 @@ def test_unlisted_site_is_a_warning(project: Layout, tmp_path: Path) -> None:
     row = GOOD.replace(URL, "https://unlisted-site.example/status")
     result = import_records(_csv(tmp_path, row), project)
     assert any("not in graph/source-domains.ttl" in w for w in result.warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# --complete: a CSV complete for its instruments records their status lists
+
+LIST = "http://127.0.0.1/members"  # a depositary site in the test table
+ROWS = (
+    f"untoc,JPN,ratification,2017-07-11,2017-08-10,{URL},2017-09-01,primary,invented\n"
+    f"untoc,FRA,ratification,2002-10-29,2003-09-29,{URL},2017-09-01,primary,invented\n"
+    f"uncac,FRA,ratification,2005-07-11,2005-12-14,{URL},2017-09-01,primary,invented\n"
+)
+
+
+def _members_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "members.csv"
+    path.write_text(HEADER + ROWS, encoding="utf-8")
+    return path
+
+
+def test_complete_writes_one_status_list_per_instrument(project: Layout, tmp_path: Path) -> None:
+    """Each instrument named gets a lex:StatusList counting its own consenting participants."""
+    complete = Complete(("untoc", "uncac"), "2023-09-15", LIST)
+    text = import_records(_members_csv(tmp_path), project, complete=complete).path.read_text()
+    tag = source_tag(LIST)
+    for key, parties in (("untoc", 2), ("uncac", 1)):
+        node = text.split(f"<status-list/{key}/{tag}> a lex:StatusList ;")[1].split(" .\n")[0]
+        assert f"lex:instrument <instrument/{key}>" in node
+        assert 'lex:asAt "2023-09-15"^^xsd:date' in node
+        assert f"dcterms:source <{LIST}>" in node
+        assert f'lex:partiesReported "{parties}"^^xsd:integer' in node
+
+
+def test_without_complete_no_status_list(project: Layout, tmp_path: Path) -> None:
+    """A CSV is not taken as complete unless told."""
+    assert "StatusList" not in import_records(_members_csv(tmp_path), project).path.read_text()
+
+
+@pytest.mark.parametrize(
+    ("complete", "message"),
+    [
+        (Complete(("untoc",), "2023-09-15", URL), "depositary or an official source"),
+        (Complete(("untoc",), "2023-09-15", "https://unlisted.invalid/x"), "no tier"),
+        (Complete(("budapest-ets185",), "2023-09-15", LIST), "no record of that instrument"),
+        (Complete(("untoc",), "2023-02-30", LIST), "not a real date"),
+    ],
+)
+def test_complete_claim_that_cannot_stand_is_refused(
+    project: Layout, tmp_path: Path, complete: Complete, message: str
+) -> None:
+    """A list from a secondary or unlisted site, for an instrument the CSV lacks, or with a bad
+    date is an error, and nothing is written."""
+    with pytest.raises(InputError, match=message):
+        import_records(_members_csv(tmp_path), project, complete=complete)
+    assert not (project.participation / "records" / "members.ttl").exists()
+
+
+def test_cli_complete_needs_all_three_options(project: Layout, tmp_path: Path) -> None:
+    """`--complete` without its date and source is a usage error (exit 2); with them it writes."""
+    args = ["import", "csv", str(_members_csv(tmp_path)), "--complete", "untoc"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "give all three" in result.output
+    more = ["--complete-as-at", "2023-09-15", "--complete-source", LIST]
+    result = CliRunner().invoke(main, args + more)
+    assert result.exit_code == 0, result.output
+    text = (project.participation / "records" / "members.ttl").read_text()
+    assert "--complete untoc --complete-as-at 2023-09-15" in text and "lex:StatusList" in text

@@ -72,13 +72,38 @@ def import_sdg_cmd(kos_file: Path) -> None:
     is_flag=True,
     help="Drop rows whose source is tertiary, with a warning each, instead of refusing the file.",
 )
+@click.option(
+    "--complete",
+    "complete",
+    multiple=True,
+    metavar="KEY",
+    help="The CSV lists every participant of instrument KEY (repeatable); needs "
+    "--complete-as-at and --complete-source.",
+)
+@click.option("--complete-as-at", help="The date the complete list is as at (YYYY[-MM[-DD]]).")
+@click.option("--complete-source", help="The depositary's or official list the CSV is complete by.")
 @user_errors
-def import_csv_cmd(csv_file: Path, name: str | None, drop_tertiary: bool) -> None:
+def import_csv_cmd(
+    csv_file: Path,
+    name: str | None,
+    drop_tertiary: bool,
+    complete: tuple[str, ...],
+    complete_as_at: str | None,
+    complete_source: str | None,
+) -> None:
     """Import participation records from a CSV in the format of docs/participation-csv.md."""
-    from lexgraph.importers.records import import_records
+    from lexgraph.core.errors import InputError
+    from lexgraph.importers.records import Complete, import_records
 
     layout = Layout.default()
-    result = import_records(csv_file, layout, name, drop_tertiary)
+    listed = None
+    if complete or complete_as_at or complete_source:
+        if not (complete and complete_as_at and complete_source):
+            raise InputError(
+                "--complete, --complete-as-at and --complete-source go together: give all three"
+            )
+        listed = Complete(complete, complete_as_at, complete_source)
+    result = import_records(csv_file, layout, name, drop_tertiary, listed)
     _warn(result.warnings)
     _wrote(layout, [result.path])
 

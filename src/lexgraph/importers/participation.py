@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -193,12 +193,15 @@ def write_participation(
     records: Iterable[Record],
     tag: str | None,
     status_list: StatusList | None = None,
+    status_lists: Sequence[StatusList] = (),
 ) -> Path:
     """Write the records as one generated Turtle file (its own named graph), atomically.
 
     ``status_list`` says that the source is complete for its instrument at its date; only a
     source that lists every participant (a UNTC or Council of Europe status table) is. The
     list records how many participants it shows as consenting (:func:`consenting_participants`).
+    ``status_lists`` are lists of a source complete for several instruments (a CSV imported with
+    ``--complete``): each counts the participants its own instrument's records show consenting.
     """
     records = list(records)
     if not records:
@@ -210,6 +213,9 @@ def write_participation(
                 tag or source_tag(status_list.source), consenting_participants(records)
             )
         )
+    for listed in status_lists:
+        own = [rec for rec in records if rec.instrument == listed.instrument]
+        blocks.append(listed.block(source_tag(listed.source), consenting_participants(own)))
     write_turtle(path, header, blocks, ("lex", "dcterms", "xsd"))
     return path
 

@@ -44,12 +44,13 @@ from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import instance
 from lexgraph.core.paths import Layout
 from lexgraph.core.terms import Lex
-from lexgraph.core.tiers import TERTIARY
+from lexgraph.core.tiers import NEGATIVE_EVIDENCE, TERTIARY
 from lexgraph.importers import generated_header, parse_turtle, read_csv
 from lexgraph.importers.participation import (
     ACT_KINDS,
     ParticipantNames,
     Record,
+    StatusList,
     write_participation,
 )
 from lexgraph.importers.tiers import TierTable, unlisted
@@ -305,19 +306,63 @@ def output_path(layout: Layout, csv_path: Path, name: str | None = None) -> Path
     return layout.participation / "records" / f"{stem}.ttl"
 
 
+@dataclass(frozen=True)
+class Complete:
+    """The CSV lists every participant of ``instruments`` as at ``as_at``, from ``source``
+    (a depositary's or official list): a state it does not show consenting had not consented."""
+
+    instruments: tuple[str, ...]
+    as_at: str
+    source: str
+
+    def status_lists(self, root: Path, records: list[Record]) -> list[StatusList]:
+        """One status list per instrument; raise if the claim cannot stand."""
+        where = "--complete"
+        as_at = parse_as_at(self.as_at, f"{where}-as-at")
+        source = check_url(self.source, f"{where}-source", "the list's source")
+        tier = TierTable.load(root).tier(source, "", f"{where}-source")
+        if tier not in NEGATIVE_EVIDENCE:
+            raise InputError(
+                f"{where}-source {source}: a complete list must come from a depositary or an "
+                f"official source (graph/source-domains.ttl gives its site {tier or 'no tier'})"
+            )
+        lists = []
+        for given in self.instruments:
+            key = INSTRUMENT_ALIASES.get(given, given)
+            if not any(rec.instrument == key for rec in records):
+                raise InputError(f"{where} {given!r}: the CSV has no record of that instrument")
+            lists.append(StatusList(key, as_at, source))
+        return lists
+
+
 def import_records(
-    csv_path: Path, layout: Layout, name: str | None = None, drop_tertiary: bool = False
+    csv_path: Path,
+    layout: Layout,
+    name: str | None = None,
+    drop_tertiary: bool = False,
+    complete: Complete | None = None,
 ) -> Imported:
     """Convert one participation CSV into its own Turtle file, named ``name`` (by default the
     CSV's stem); nothing is written on error. Rows on a tertiary source are refused, or
-    dropped with a warning each with ``drop_tertiary``."""
+    dropped with a warning each with ``drop_tertiary``. With ``complete``, the file also
+    records a complete status list of each of its instruments."""
     out = output_path(layout, csv_path, name)
     records, warnings = read_records(csv_path, layout.root, drop_tertiary)
+    lists = complete.status_lists(layout.root, records) if complete else []
     command = [
         "csv",
         csv_path.name,
         *([f"--name {name}"] if name is not None else []),
         *(["--drop-tertiary"] if drop_tertiary else []),
+        *(
+            [
+                *(f"--complete {key}" for key in complete.instruments),
+                f"--complete-as-at {complete.as_at}",
+                f"--complete-source {complete.source}",
+            ]
+            if complete
+            else []
+        ),
     ]
     header = generated_header(
         f"Participation records from {csv_path.name}: one lex:Participation per distinct row "
@@ -325,5 +370,5 @@ def import_records(
         f"{csv_path.name}, in the format of docs/participation-csv.md",
         command,
     )
-    write_participation(out, header, records, None)
+    write_participation(out, header, records, None, status_lists=lists)
     return Imported(out, len(records), tuple(warnings))
