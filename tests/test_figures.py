@@ -249,3 +249,16 @@ def test_map_command_writes_svg_and_refuses_other_formats(
         main, ["figure", "map", "--instrument", "untoc", "-o", str(tmp_path / "m.png")]
     )
     assert result.exit_code == 2 and "a map is written as .svg" in result.output
+
+
+def test_network_figures_name_nodes_by_short_name(graph: tuple[Layout, ox.Store]) -> None:
+    """A network figure's nodes are labelled with short names (UNTOC), never keys or cut titles."""
+    from lexgraph.render.figures.network import named
+
+    _, store = graph
+    sub = named(store, select(store, crime="trafficking-in-persons"))
+    fig = network_figure(sub, caption="c")
+    fig.canvas.draw()
+    texts = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "node-label"]
+    assert "Trafficking in Persons\nProtocol" in texts
+    assert not any(t.startswith("untoc") or "…" in t for t in texts)

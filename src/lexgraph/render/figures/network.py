@@ -74,10 +74,12 @@ def node_label(node: Node) -> str:
 
 
 def named(store: ox.Store, subgraph: Subgraph) -> Subgraph:
-    """``subgraph`` with each node labelled by its short name (``lex:shortName``: UNTOC, not
-    the full title), as every figure names things."""
+    """``subgraph`` with each instrument labelled by its short name (``lex:shortName``: UNTOC,
+    not the full title), as every figure names instruments."""
     nodes = tuple(
-        dataclasses.replace(n, label=short_name(store, n.iri)) if n.kind != "sdg-target" else n
+        dataclasses.replace(n, label=short_name(store, n.iri))
+        if n.kind in ("instrument", "soft-law")
+        else n
         for n in subgraph.nodes
     )
     return dataclasses.replace(subgraph, nodes=nodes)
