@@ -181,7 +181,7 @@ def _region(
         counts[c.instrument] = w["counts"].format(
             bound=tally["bound"], signed=tally["signed"], unknown=tally["unknown"]
         ) + (f" ({as_at[c.instrument]})" if as_at.get(c.instrument) else "")
-        counts[c.instrument] = counts[c.instrument].replace(" ", "\u00a0")
+        counts[c.instrument] = counts[c.instrument].replace(" · ", "\u00a0·\u00a0")
     gaps = []
     limit = (dt.date.fromisoformat(data_date(ctx.layout, ctx.store) or "9999-12-31")).year
     old = [

@@ -17,6 +17,7 @@ from lexgraph.core.version import __version__
 from lexgraph.render.brief.make import Brief
 from lexgraph.render.brief.words import spans, words
 from lexgraph.render.figures import figure_svg, matrix_figure
+from lexgraph.render.table import DATE
 
 #: The smallest text the brief prints, in points.
 MIN_PT = 8.0
@@ -39,7 +40,7 @@ table { border-collapse: collapse; font-size: 8pt; width: 100%; table-layout: fi
 col.instrument { width: 24%; } col.date { width: 10.5%; } col.region { width: 17%; }
 caption { text-align: left; font-weight: 600; padding-bottom: 1mm; font-size: 8.5pt; }
 th, td { border: 0.3pt solid #bbb; padding: 0.4mm 1mm; vertical-align: top; text-align: left; }
-td.date { white-space: nowrap; }
+.date { white-space: nowrap; }
 tfoot td { border: 0; color: #444; }
 ol.sources { font-size: 8pt; margin: 0; padding-left: 5mm; overflow-wrap: anywhere;
              columns: 2; column-gap: 6mm; } ol.sources li { break-inside: avoid; }
@@ -49,10 +50,14 @@ footer { font-size: 8pt; color: #444; margin-top: 1.5mm; border-top: 0.3pt solid
 
 
 def _html_text(text: str, lang: str) -> str:
-    """Escaped text, English names in another language set in italics as English."""
-    return "".join(
-        f'<i lang="en">{_h(piece)}</i>' if foreign and lang != "en" else _h(piece)
-        for piece, foreign in spans(text)
+    """Escaped text, English names in another language set in italics as English, each date
+    in a span that never breaks."""
+    return DATE.sub(
+        lambda m: f'<span class="date">{m.group(0)}</span>',
+        "".join(
+            f'<i lang="en">{_h(piece)}</i>' if foreign and lang != "en" else _h(piece)
+            for piece, foreign in spans(text)
+        ),
     )
 
 
@@ -83,13 +88,6 @@ def brief_svg(brief: Brief) -> str:
     return figure_svg(matrix_figure(brief.matrix, font=MIN_PT, caption=False))
 
 
-def _date_columns(brief: Brief) -> set[int]:
-    w = words(brief.lang)
-    dates = {brief.columns.index(w["col_adopted"]), brief.columns.index(w["col_in_force"])}
-    # The region's counts end with their as-at date, which must not break either.
-    return dates | ({len(brief.columns) - 1} if len(brief.columns) > 4 else set())
-
-
 def render_brief_html(brief: Brief) -> str:
     """The brief as one self-contained HTML page: inline CSS, the figure as inline SVG."""
     w, lang = words(brief.lang), brief.lang
@@ -109,16 +107,9 @@ def render_brief_html(brief: Brief) -> str:
         )
     table = ""
     if brief.rows:
-        dates = _date_columns(brief)
         head = "".join(f'<th scope="col">{t(c)}</th>' for c in brief.columns)
         body = "".join(
-            "<tr>"
-            + "".join(
-                f'<td class="date">{t(c)}</td>' if i in dates else f"<td>{t(c)}</td>"
-                for i, c in enumerate(row)
-            )
-            + "</tr>"
-            for row in brief.rows
+            "<tr>" + "".join(f"<td>{t(c)}</td>" for c in row) + "</tr>" for row in brief.rows
         )
         foot = "".join(
             f'<tr><td colspan="{len(brief.columns)}">{t(n)}</td></tr>' for n in brief.table_notes
