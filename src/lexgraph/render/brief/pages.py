@@ -24,8 +24,8 @@ MIN_PT = 8.0
 #: The width of the page's text, in millimetres (A4 less the margins).
 TEXT_MM = 186.0
 _CSS = """\
-@page { size: A4; margin: 9mm 12mm; }
-body { font: 8.5pt/1.2 "DejaVu Sans", system-ui, sans-serif; color: #111; max-width: 186mm;
+@page { size: A4; margin: 8mm 12mm; }
+body { font: 8.5pt/1.15 "DejaVu Sans", system-ui, sans-serif; color: #111; max-width: 186mm;
        margin: 0 auto; }
 h1 { font-size: 12pt; margin: 0 0 1mm; } h2 { font-size: 9.5pt; margin: 2mm 0 1mm; }
 p { margin: 0 0 1.2mm; } .meta, .note { color: #444; font-size: 8pt; }
