@@ -31,7 +31,7 @@ def wrap_words(text: str, width: int) -> str:
     never cut mid-word (a word longer than ``width`` keeps a line of its own).
 
     >>> wrap_words("mutual legal assistance", 12)
-    'mutual legal\nassistance'
+    'mutual legal\\nassistance'
     """
     return "\n".join(
         textwrap.wrap(" ".join(text.split()), width, break_long_words=False, break_on_hyphens=False)
