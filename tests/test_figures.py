@@ -154,3 +154,111 @@ def test_matrix_command_needs_a_crime_or_a_region(
     result = CliRunner().invoke(main, ["figure", "matrix", "-o", str(tmp_path / "m.svg")])
     assert result.exit_code == 2
     assert "give one of --crime or --region" in result.output
+
+
+def test_svg_figures_carry_their_words_as_text(graph: tuple[Layout, ox.Store]) -> None:
+    """An SVG figure's labels and caption are <text> elements (searchable, editable), not paths."""
+    layout, store = graph
+    svg = figure_svg(matrix_figure(modality_matrix("cybercrime", store=store, layout=layout)))
+    assert "<text" in svg and "Budapest Convention" in svg and "lexgraph" in svg
+
+
+def test_matrix_labels_are_short_names_never_cut_mid_word(graph: tuple[Layout, ox.Store]) -> None:
+    """Row and column labels are short names, wrapped between words, never cut with an ellipsis."""
+    layout, store = graph
+    fig = matrix_figure(participation_matrix("m49-155", store=store, layout=layout))
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in (*ax.get_xticklabels(), *ax.get_yticklabels())]
+    assert labels and not any("…" in t for t in labels)
+    heads = " ".join(t.replace("\n", " ") for t in (x.get_text() for x in ax.get_xticklabels()))
+    assert "UNTOC" in heads and "untoc" not in heads
+
+
+def test_timeline_draws_every_dated_instrument(graph: tuple[Layout, ox.Store]) -> None:
+    """Every instrument with an adoption or opening date is a row; the CoE conventions that
+    record only their opening for signature are drawn at that date, labelled so."""
+    layout, store = graph
+    dated = {
+        q.subject.value
+        for prop in ("adoptionDate", "openedForSignatureDate")
+        for q in store.quads_for_pattern(
+            None, ox.NamedNode(f"https://w3id.org/lexgraph/ontology#{prop}"), None
+        )
+    }
+    found = timeline(store=store, layout=layout)
+    assert {r.iri for r in found.rows} >= dated
+    opened = [e for e in found.events if e.kind == "opened for signature"]
+    assert ID + "instrument/coe-extradition-ets24" in {e.row for e in opened}
+    assert len(opened) == 8
+
+
+def test_network_cap_keeps_the_articles_that_provide_modalities(
+    graph: tuple[Layout, ox.Store],
+) -> None:
+    """UNCAC capped at 40 nodes keeps arts 44 and 46 (extradition, MLA), saying what it left out."""
+    from lexgraph.render.figures.network import cap
+
+    _, store = graph
+    whole = select(store, instrument="uncac")
+    sub, note = cap(store, whole, 40)
+    kept = {n.iri.rsplit("/", 1)[-1] for n in sub.nodes if n.kind == "provision"}
+    assert {"44", "46"} <= kept and len(sub.nodes) == 40
+    assert note.startswith(f"40 of {len(whole.nodes)} nodes are drawn; left out: ")
+    assert f"--max-nodes {len(whole.nodes)}" in note
+    assert cap(store, whole, len(whole.nodes)) == (whole, "")
+
+
+def test_world_map_colours_each_state_by_its_standing(
+    graph: tuple[Layout, ox.Store], tmp_path: Path
+) -> None:
+    """The UNTOC map draws the shipped country shapes, a state bound by UNTOC in the bound
+    colour, a legend with counts and the citation, as text, without any network."""
+    pytest.importorskip("pygal_maps_world", reason="pip install 'lexgraph[maps]'")
+    import xml.etree.ElementTree as ET
+
+    from lexgraph.render.figures import STATUS_COLOURS
+    from lexgraph.render.figures.worldmap import map_svg
+    from lexgraph.views.worldmap import world_standing
+
+    layout, store = graph
+    world = world_standing("untoc", store=store, layout=layout)
+    svg = map_svg(world)
+    root = ET.fromstring(svg.encode())
+    groups = {g.get("id"): g for g in root.iter("{http://www.w3.org/2000/svg}g")}
+    assert world.status["FR"] == "bound"
+    assert groups["FR"].get("fill") == STATUS_COLOURS["bound"]
+    assert len([g for g in groups if g and len(g) == 2]) > 150
+    assert (
+        f"bound ({world.counts()['bound']})" in svg and "not that the state is not a party" in svg
+    )
+    assert caption_line(layout, store) in svg.replace("\n", " ") or "lexgraph" in svg
+
+
+def test_map_command_writes_svg_and_refuses_other_formats(
+    built: tuple[Layout, BuildResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``lexgraph figure map --instrument untoc -o map.svg`` writes the map; .png is refused."""
+    pytest.importorskip("pygal_maps_world", reason="pip install 'lexgraph[maps]'")
+    layout, _ = built
+    monkeypatch.setenv("LEXGRAPH_ROOT", str(layout.root))
+    out = tmp_path / "map.svg"
+    result = CliRunner().invoke(main, ["figure", "map", "--instrument", "untoc", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "bound" in result.output and out.read_text().startswith("<?xml")
+    result = CliRunner().invoke(
+        main, ["figure", "map", "--instrument", "untoc", "-o", str(tmp_path / "m.png")]
+    )
+    assert result.exit_code == 2 and "a map is written as .svg" in result.output
+
+
+def test_network_figures_name_nodes_by_short_name(graph: tuple[Layout, ox.Store]) -> None:
+    """A network figure's nodes are labelled with short names (UNTOC), never keys or cut titles."""
+    from lexgraph.render.figures.network import named
+
+    _, store = graph
+    sub = named(store, select(store, crime="trafficking-in-persons"))
+    fig = network_figure(sub, caption="c")
+    fig.canvas.draw()
+    texts = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "node-label"]
+    assert "Trafficking in Persons\nProtocol" in texts
+    assert not any(t.startswith("untoc") or "…" in t for t in texts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -54,7 +55,7 @@ def test_every_format_ends_with_the_citation_line(graph: tuple[Layout, ox.Store]
     text = render_table(instruments_table("cybercrime", store=store, layout=layout), fmt)
     caption = _escaped(caption_line(layout, store), fmt)
     assert caption in text
-    assert text.rindex(caption) > text.rindex("Convention on Cybercrime")
+    assert text.rindex(caption) > text.rindex("Budapest Convention")
 
 
 def test_csv_caption_is_a_comment_after_the_rows(graph: tuple[Layout, ox.Store]) -> None:
@@ -124,7 +125,7 @@ def test_protocol_offences_bring_in_their_convention(graph: tuple[Layout, ox.Sto
     layout, store = graph
     matrix = modality_matrix("trafficking-in-persons", store=store, layout=layout)
     notes = {row.iri.rsplit("/", 1)[-1]: row.note for row in matrix.rows}
-    assert "untoc-tip-protocol" in notes["untoc"]
+    assert "Trafficking in Persons Protocol" in notes["untoc"]
 
 
 def test_participation_matrix_says_unknown_without_a_record(
@@ -189,3 +190,43 @@ def test_views_follow_the_finder_on_own_offences(graph: tuple[Layout, ox.Store])
     listed = {c.instrument.rsplit("/", 1)[-1] for c in found}
     assert "hostages-1979" in listed
     assert "coe-prevention-of-terrorism-cets196" not in listed
+
+
+def test_parties_table_sorts_states_by_name(graph: tuple[Layout, ox.Store]) -> None:
+    """The parties of an instrument come in the order of their names, not of their codes."""
+    layout, store = graph
+    table = parties_table("untoc", region="m49-150", store=store, layout=layout)
+    names = [unicodedata.normalize("NFKD", row[0]).casefold() for row in table.rows]
+    assert names == sorted(names) and len(set(names)) > 20
+
+
+def test_an_act_cited_by_several_sources_is_one_row_with_all_of_them(
+    graph: tuple[Layout, ox.Store],
+) -> None:
+    """Each act (state, kind, date) is one row; an act two sources report lists both."""
+    layout, store = graph
+    table = parties_table("untoc", store=store, layout=layout)
+    acts = [(row[1], row[2], row[3]) for row in table.rows]
+    assert len(acts) == len(set(acts))
+    source = table.columns.index("source")
+    assert any(row[source].count("source: ") >= 2 for row in table.rows)
+
+
+def test_dates_never_wrap_in_html_or_latex(graph: tuple[Layout, ox.Store]) -> None:
+    """Every date of an HTML table is in a nowrap span; of a LaTeX table, in an mbox."""
+    layout, store = graph
+    table = parties_table("untoc", region="m49-155", store=store, layout=layout)
+    html = render_table(table, "html")
+    latex = render_table(table, "latex")
+    dates = re.findall(r"\d{4}-\d{2}-\d{2}", "".join(c for row in table.rows for c in row))
+    assert dates
+    assert html.count('style="white-space: nowrap">') >= len(dates)
+    assert latex.count("\\mbox{") >= len(dates)
+
+
+def test_table_heads_use_short_names(graph: tuple[Layout, ox.Store]) -> None:
+    """The columns of a participation matrix table are short names (UNTOC), not full titles."""
+    layout, store = graph
+    table = matrix_table(participation_matrix("m49-155", store=store, layout=layout))
+    assert "UNTOC" in table.columns
+    assert not any(c.startswith("United Nations Convention") for c in table.columns)

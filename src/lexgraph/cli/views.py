@@ -106,6 +106,7 @@ def figure_network_cmd(
 ) -> None:  # fmt: skip
     """A focus subgraph drawn with labels that do not overlap, and the citation."""
     from lexgraph.render.figures import figure_format, network_figure, network_title, save_figure
+    from lexgraph.render.figures.network import cap, named
     from lexgraph.store.query import open_store
     from lexgraph.views import caption_line
     from lexgraph.views.subgraph import select
@@ -115,12 +116,16 @@ def figure_network_cmd(
     if not (crime or instrument or modality or state):
         raise InputError("figure network: give --crime, --instrument, --modality or --state")
     store = open_store(layout.store)
-    sub = select(store, crime=crime, instrument=instrument, modality=modality, state=state,
-                 depth=depth, max_nodes=max_nodes)  # fmt: skip
+    whole = select(store, crime=crime, instrument=instrument, modality=modality, state=state,
+                   depth=depth)  # fmt: skip
+    sub, left_out = cap(store, named(store, whole), max_nodes)
     fig = network_figure(
-        sub, caption=caption_line(layout, store), title=network_title(sub, depth), seed=seed
-    )
+        sub, caption=caption_line(layout, store), title=network_title(sub, depth), seed=seed,
+        notes=(left_out,) if left_out else (),
+    )  # fmt: skip
     click.echo(f"wrote {save_figure(fig, output)} ({len(sub.nodes)} nodes)")
+    if left_out:
+        click.echo(left_out)
 
 
 @figure_group.command("matrix")
@@ -150,6 +155,27 @@ def figure_timeline_cmd(state: str | None, output: Path) -> None:
 
     figure_format(output)
     click.echo(f"wrote {save_figure(timeline_figure(timeline(state)), output)}")
+
+
+@figure_group.command("map")
+@click.option("--instrument", required=True, help="The instrument: key or name.")
+@click.option(
+    "-o", "--output", "output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+    metavar="FILE.svg", help="The map: an .svg file (real text, a tooltip per state).",
+)  # fmt: skip
+@user_errors
+def figure_map_cmd(instrument: str, output: Path) -> None:
+    """A world map of participation: bound, signed, not a party on record, unknown."""
+    from lexgraph.render.figures.worldmap import map_svg
+    from lexgraph.render.output import write_output
+    from lexgraph.views.worldmap import world_standing
+
+    if output.suffix.lower() != ".svg":
+        raise InputError(f"{output}: a map is written as .svg")
+    world = world_standing(instrument)
+    write_output({output: map_svg(world)})
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(world.counts().items()))
+    click.echo(f"wrote {output}: {counts}")
 
 
 _TABLE_SUFFIXES = {".csv": "csv", ".md": "md", ".html": "html", ".htm": "html", ".tex": "latex"}
@@ -229,13 +255,19 @@ def table_parties_cmd(
 @click.command("brief")
 @click.option("--crime", required=True, help="Crime type: key or label.")
 @click.option("--region", help="Also count the parties among this M49 region's states.")
-@_out_option("The brief: .html (one page, figure inline) or .md (figure beside it).")
+@click.option(
+    "--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+    help="The brief's language; names without a label in it stay in English, in italics.",
+)  # fmt: skip
+@_out_option(
+    "The brief: .html (one A4 page, figure inline), .md (figure beside it) or .docx (Word)."
+)
 @user_errors
-def brief_cmd(crime: str, region: str | None, output: Path) -> None:
+def brief_cmd(crime: str, region: str | None, lang: str, output: Path) -> None:
     """A printable one-page brief on a crime type, made only of what the graph holds."""
     from lexgraph.render.brief import write_brief
 
-    paths = write_brief(crime, output, region)
+    paths = write_brief(crime, output, region, lang=lang)
     click.echo(f"wrote {', '.join(str(p) for p in paths)}")
 
 

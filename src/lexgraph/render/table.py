@@ -47,7 +47,8 @@ def render_md(table: Table) -> str:
 def render_html(table: Table, *, link: bool = True) -> str:
     """An HTML table fragment: the title as ``<caption>``, the citation in ``<tfoot>``.
 
-    Every text is escaped; a cell that is an http(s) URL becomes a link when ``link``.
+    Every text is escaped; a cell that is an http(s) URL becomes a link when ``link``; a date
+    never wraps (``white-space: nowrap``).
     """
     width = len(table.columns)
     out = ['<table class="lexgraph">', f"<caption>{_h(table.title)}</caption>", "<thead><tr>"]
@@ -66,14 +67,26 @@ def render_html(table: Table, *, link: bool = True) -> str:
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
 
 
+#: An ISO date (a day, a month or a year and month), which a table never breaks across lines.
+DATE = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
+
+
 def _cell_html(text: str, link: bool) -> str:
     if link and _URL.match(text):
         return f'<a href="{_h(text)}">{_h(text)}</a>'
-    return _h(text)
+    return DATE.sub(
+        lambda m: f'<span class="date" style="white-space: nowrap">{m.group(0)}</span>', _h(text)
+    )
+
+
+def _cell_latex(text: str) -> str:
+    """A cell in LaTeX, each date in an ``\\mbox`` so that it never breaks at its hyphens."""
+    return DATE.sub(lambda m: f"\\mbox{{{m.group(0)}}}", latex_escape(text))
 
 
 def render_latex(table: Table) -> str:
-    r"""A LaTeX ``table`` with a ``tabular`` (long columns wrap) and the citation as its last row.
+    r"""A LaTeX ``table`` with a ``tabular`` (long columns wrap, dates never) and the citation as
+    its last row.
 
     Needs no package beyond LaTeX's own; text is UTF-8 (``\usepackage[utf8]{inputenc}`` on
     old engines).
@@ -92,7 +105,7 @@ def render_latex(table: Table) -> str:
         " & ".join(latex_escape(c) for c in table.columns) + " \\\\",
         "\\hline",
     ]
-    lines += [" & ".join(latex_escape(c) for c in row) + " \\\\" for row in table.rows]
+    lines += [" & ".join(_cell_latex(c) for c in row) + " \\\\" for row in table.rows]
     lines.append("\\hline")
     for note in (*table.notes, table.caption):
         lines.append(

@@ -15,6 +15,7 @@ import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from lexgraph.store.labels import short_name
     from lexgraph.views.context import (
         Axis,
         Context,
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
         labels,
         region_states,
         resolve_region,
-        short_name,
     )
     from lexgraph.views.instruments import Coverage, coverage, instruments_table, modalities
     from lexgraph.views.matrix import Matrix, matrix_table, modality_matrix, participation_matrix
@@ -58,7 +58,7 @@ _EXPORTS: dict[str, str] = {
     "records": "lexgraph.views.parties",
     "region_states": "lexgraph.views.context",
     "resolve_region": "lexgraph.views.context",
-    "short_name": "lexgraph.views.context",
+    "short_name": "lexgraph.store.labels",
     "standings": "lexgraph.views.parties",
     "timeline": "lexgraph.views.timeline",
 }

@@ -131,18 +131,6 @@ def cell(value: object) -> str:
     return str(value)
 
 
-def short_name(title: str, key: str, width: int = 52) -> str:
-    """A title short enough for an axis: itself if it fits, else its start and the key.
-
-    >>> short_name("United Nations Convention against Transnational Organized Crime", "untoc")
-    'United Nations Convention against Transnati… (untoc)'
-    """
-    if len(title) <= width:
-        return title
-    room = max(20, width - len(key) - 4)
-    return f"{title[:room].rstrip()}… ({key})"
-
-
 def labels(ctx: Context, kind: str) -> dict[str, str]:
     """The labels of the instances of one kind that have one, by IRI."""
     return graph_labels.labels(ctx.store, f"{ID}{kind}/")

@@ -25,6 +25,7 @@ from lexgraph.finder.coverage import (
     reaching,
     served,
 )
+from lexgraph.store.labels import short_name
 from lexgraph.store.query import resolve_keyed
 from lexgraph.store.walk import objects
 from lexgraph.views.context import Axis, Context, Table, Used, cell
@@ -43,10 +44,15 @@ class Coverage:
     title: str
     via: str
     covered: tuple[str, ...]
+    """The IRIs of the crime types (or protocols) through which it reaches the crime."""
     adopted: str
     in_force: str
     articles: Mapping[str, tuple[tuple[str, str], ...]]
     source: str
+    short: str = ""
+    """The instrument's short name (``lex:shortName``), for tables, figures and sentences."""
+    covered_names: tuple[str, ...] = ()
+    """The short names of :attr:`covered`, in the same order."""
 
 
 def by_modality(store: ox.Store, instrument: str) -> dict[str, tuple[tuple[str, str], ...]]:
@@ -92,8 +98,8 @@ def coverage(ctx: Context, crime: str) -> tuple[str, str, list[Coverage], list[U
     """
     crime_node = resolve_keyed(ctx.store, "crime", crime)
     crime_key = key_of(crime_node.value).split("/", 1)[1]
-    dates: dict[str, tuple[str, str]] = {
-        str(r["instrument"]): (cell(r["adopted"]), cell(r["entryIntoForce"]))
+    dates = {
+        str(r["instrument"]): (first_date(r), cell(r["entryIntoForce"]))
         for r in ctx.rows("instrument-timeline")
     }
     found = []
@@ -104,16 +110,19 @@ def coverage(ctx: Context, crime: str) -> tuple[str, str, list[Coverage], list[U
         if _beyond_own_offences(ctx.store, crime_node, instrument, ways, provided):
             continue
         adopted, in_force = dates.get(instrument, ("", ""))
+        covered = tuple(sorted({w.protocol or w.via for w in ways}))
         found.append(
             Coverage(
                 instrument,
                 ctx.label(instrument),
                 ways[0].rule,
-                tuple(sorted({key_of(w.protocol or w.via) for w in ways})),
+                covered,
                 adopted,
                 in_force,
                 provided,
                 _source(ctx.store, instrument),
+                short_name(ctx.store, instrument),
+                tuple(short_name(ctx.store, c) for c in covered),
             )
         )
     found.sort(key=lambda c: (ROW_ORDER[c.via], c.title, c.instrument))
@@ -126,6 +135,21 @@ def coverage(ctx: Context, crime: str) -> tuple[str, str, list[Coverage], list[U
     return crime_node.value, ctx.label(crime_node.value), found, used
 
 
+#: How a date that is the opening for signature, not the adoption, is written in a cell.
+OPENED = "opened {date}"
+OPENED_NOTE = (
+    "'opened': the date the instrument was opened for signature, where the graph records no"
+    " adoption date."
+)
+
+
+def first_date(row: Mapping[str, object]) -> str:
+    """The first date of an ``instrument-timeline`` row: its adoption, else its opening for
+    signature, written ``opened YYYY-MM-DD`` (:data:`OPENED`)."""
+    date = cell(row["date"])
+    return date if row["dated"] == "adopted" or not date else OPENED.format(date=date)
+
+
 def modalities(ctx: Context) -> list[Axis]:
     """Every cooperation modality, in the scheme's order, with its broader one as note."""
     return [
@@ -136,7 +160,7 @@ def modalities(ctx: Context) -> list[Axis]:
 
 def via_text(c: Coverage) -> str:
     """How the instrument reaches the crime, in words, with the crime types it covers."""
-    covered = ", ".join(k.split("/", 1)[-1] for k in c.covered)
+    covered = ", ".join(c.covered_names)
     return {
         "direct": "covers it",
         "narrower": f"covers a narrower type ({covered})",
@@ -163,24 +187,26 @@ def instruments_table(
     if crime is None:
         rows = tuple(
             (
+                short_name(ctx.store, str(r["instrument"])),
                 cell(r["title"]),
                 key_of(cell(r["instrument"])),
-                cell(r["adopted"]),
+                first_date(r),
                 cell(r["entryIntoForce"]),
             )
             for r in ctx.rows("instrument-timeline")
         )
         return Table(
-            "Instruments in order of adoption",
-            ("instrument", "key", "adopted", "in force"),
+            "Instruments in order of adoption (or opening for signature)",
+            ("instrument", "title", "key", "adopted", "in force"),
             rows,
             ctx.caption(),
             (Used("instrument-timeline"),),
+            (OPENED_NOTE,),
         )
     _, label, covering, used = coverage(ctx, crime)
     names = {m.iri: m.label for m in modalities(ctx)}
     rows = tuple(
-        (c.title, via_text(c), c.adopted, c.in_force, _articles_text(c, names), c.source)
+        (c.short, via_text(c), c.adopted, c.in_force, _articles_text(c, names), c.source)
         for c in covering
     )
     return Table(
@@ -189,4 +215,5 @@ def instruments_table(
         rows,
         ctx.caption(),
         tuple(used),
+        (OPENED_NOTE,) if any(c.adopted.startswith("opened") for c in covering) else (),
     )

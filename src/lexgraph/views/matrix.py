@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from lexgraph.core.namespaces import key_of
 from lexgraph.core.paths import Layout
-from lexgraph.store.labels import last_segment
+from lexgraph.store.labels import last_segment, short_name
 from lexgraph.views.context import (
     Axis,
     Context,
@@ -25,7 +24,6 @@ from lexgraph.views.context import (
     Used,
     instrument_iri,
     region_states,
-    short_name,
 )
 from lexgraph.views.instruments import coverage, modalities, via_text
 from lexgraph.views.parties import OF_INSTRUMENT, standings
@@ -53,10 +51,7 @@ def modality_matrix(
     ctx = Context.of(store, layout)
     _, label, covering, used = coverage(ctx, crime)
     columns = modalities(ctx)
-    rows = tuple(
-        Axis(c.instrument, c.title, short_name(c.title, last_segment(c.instrument)), via_text(c))
-        for c in covering
-    )
+    rows = tuple(Axis(c.instrument, c.title, c.short, via_text(c)) for c in covering)
     counts = tuple(tuple(len(c.articles.get(m.iri, ())) for m in columns) for c in covering)
     return Matrix(
         title=f"Articles providing each cooperation modality, by instrument covering {label}",
@@ -88,7 +83,7 @@ def participation_matrix(
     iris = None if instruments is None else [instrument_iri(ctx, i) for i in instruments]
     status, as_at, _ = standings(ctx, [s.iri for s in states], iris)
     columns = tuple(
-        Axis(i, ctx.label(i), key_of(i).split("/", 1)[-1], as_at[i])
+        Axis(i, ctx.label(i), short_name(ctx.store, i), as_at[i])
         for i in (iris if iris is not None else sorted(as_at))
     )
     cells = tuple(tuple(status[(s.iri, c.iri)] for c in columns) for s in states)
@@ -102,7 +97,7 @@ def participation_matrix(
         caption=ctx.caption(),
         used=(
             Used("states-in-region", (("region", key),)),
-            *(Used(OF_INSTRUMENT, (("instrument", c.short),)) for c in columns),
+            *(Used(OF_INSTRUMENT, (("instrument", last_segment(c.iri)),)) for c in columns),
         ),
         notes=(
             *(f"{c.short}: as at {c.note or 'no dated record'}" for c in columns),
@@ -116,7 +111,7 @@ def matrix_table(matrix: Matrix) -> Table:
     """A matrix as a table: one row per matrix row, its label first."""
     return Table(
         title=matrix.title,
-        columns=(matrix.corner, *(c.label for c in matrix.columns)),
+        columns=(matrix.corner, *(c.short or c.label for c in matrix.columns)),
         rows=tuple((r.label, *cells) for r, cells in zip(matrix.rows, matrix.cells, strict=True)),
         caption=matrix.caption,
         used=matrix.used,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -33,6 +34,7 @@ from lexgraph.finder.standing import (
     standing,
     view_query,
 )
+from lexgraph.store.labels import short_name
 from lexgraph.store.library import LibraryQuery, parse_params
 from lexgraph.store.names import resolve_state
 from lexgraph.views.context import (
@@ -168,12 +170,14 @@ def parties_table(
     if state is not None:
         iri = resolve_state(ctx.store, state).value
         chosen = [r for r in records(ctx) if r.state == iri]
-        chosen.sort(key=lambda r: (r.act.date or dt.date.max, ctx.label(r.instrument)))
+        names = {r.instrument: short_name(ctx.store, r.instrument) for r in chosen}
+        merged = _merged(chosen)
+        merged.sort(key=lambda g: (g[0].act.date or dt.date.max, names[g[0].instrument]))
         rows: tuple[tuple[str, ...], ...] = tuple(
-            (ctx.label(r.instrument), *_act_cells(r)) for r in chosen
+            (names[g[0].instrument], *_act_cells(g)) for g in merged
         )
         return Table(
-            f"Participation records of {ctx.label(iri)}",
+            f"Participation records of {short_name(ctx.store, iri)}",
             ("instrument", "act", "date", "in force for it", "as at", "source"),
             rows,
             ctx.caption(),
@@ -183,14 +187,21 @@ def parties_table(
     iri = instrument_iri(ctx, instrument)
     chosen = [r for r in records(ctx) if r.instrument == iri]
     used = [Used(OF_INSTRUMENT, (("instrument", key_of(iri).split("/", 1)[1]),))]
-    title = f"Participation records of {ctx.label(iri)}"
+    title = f"Participation records of {short_name(ctx.store, iri)}"
     if region is not None:
         key, label, states = region_states(ctx, region)
         members = {s.iri for s in states}
         chosen = [r for r in chosen if r.state in members]
         used.append(Used("states-in-region", (("region", key),)))
         title += f", states of {label}"
-    rows = tuple((r.name, key_of(r.state).split("/", 1)[-1], *_act_cells(r)) for r in chosen)
+    named = {r.state: short_name(ctx.store, r.state) for r in chosen}
+    merged = _merged(chosen)
+    merged.sort(
+        key=lambda g: (_sort_name(named[g[0].state]), g[0].state, g[0].act.date or dt.date.max)
+    )
+    rows = tuple(
+        (named[g[0].state], key_of(g[0].state).split("/", 1)[-1], *_act_cells(g)) for g in merged
+    )
     return Table(
         title,
         ("participant", "code", "act", "date", "in force for it", "as at", "source"),
@@ -200,6 +211,35 @@ def parties_table(
     )
 
 
-def _act_cells(r: Record) -> tuple[str, str, str, str, str]:
-    a = r.act
-    return (a.kind, cell(a.date), cell(a.in_force), a.as_at or "", r.source_text)
+def _merged(chosen: Sequence[Record]) -> list[list[Record]]:
+    """The records grouped by act: one group per state, instrument, kind and date, in which
+    each source that reports the act is one record (an act cited by a depositary and by a
+    secondary source is one row with both sources)."""
+    groups: dict[tuple[str, str, str, dt.date | None], list[Record]] = defaultdict(list)
+    for r in chosen:
+        groups[(r.state, r.instrument, r.act.kind, r.act.date)].append(r)
+    return [
+        sorted(g, key=lambda r: (r.act.secondary, r.act.source, r.act.as_at or ""))
+        for g in groups.values()
+    ]
+
+
+def _sort_name(name: str) -> str:
+    """A name as a reader looks it up: without accents or case (Côte d'Ivoire under C)."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+def _act_cells(group: Sequence[Record]) -> tuple[str, str, str, str, str]:
+    """The act's kind, date, entry into force (the first source that gives one), the as-at
+    dates and the sources of every record of ``group``, each once, in the same order."""
+    a = group[0].act
+    in_force = next((r.act.in_force for r in group if r.act.in_force), None)
+    seen = list(dict.fromkeys(r.act.as_at or "" for r in group))
+    sources = list(dict.fromkeys(r.source_text for r in group))
+    return (
+        a.kind,
+        cell(a.date),
+        cell(in_force),
+        "; ".join(s for s in seen if s),
+        "; ".join(sources),
+    )

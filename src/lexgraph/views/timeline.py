@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from lexgraph.core.namespaces import key_of
 from lexgraph.core.paths import Layout
 from lexgraph.finder.standing import consent_kinds, read_records
+from lexgraph.store.labels import short_name
 from lexgraph.store.names import resolve_state
 from lexgraph.views.context import Axis, Context, Used, cell
 from lexgraph.views.parties import OF_STATE
@@ -44,17 +45,21 @@ def _instruments(ctx: Context) -> Timeline:
     axes: list[Axis] = []
     for row in ctx.rows("instrument-timeline"):
         iri, title = str(row["instrument"]), cell(row["title"])
-        axes.append(Axis(iri, title, key_of(iri).split("/", 1)[-1]))
-        if isinstance(row["adopted"], dt.date):
-            events.append(Event(iri, title, "adopted", row["adopted"]))
+        axes.append(Axis(iri, title, short_name(ctx.store, iri)))
+        if isinstance(row["date"], dt.date):
+            events.append(Event(iri, title, str(row["dated"]), row["date"]))
         if isinstance(row["entryIntoForce"], dt.date):
             events.append(Event(iri, title, "in force", row["entryIntoForce"]))
     return Timeline(
-        "Adoption and entry into force of the instruments",
+        "Adoption (or opening for signature) and entry into force of the instruments",
         tuple(axes),
         tuple(events),
         ctx.caption(),
         (Used("instrument-timeline"),),
+        notes=(
+            "Every instrument with a date: its adoption, or the day it was opened for signature"
+            " where the graph records no adoption date.",
+        ),
     )
 
 
@@ -81,7 +86,7 @@ def timeline(
     for e in events:
         firsts[e.row] = min(firsts.get(e.row, e.date), e.date)
     rows = [
-        Axis(i, ctx.label(i), key_of(i).split("/", 1)[-1])
+        Axis(i, ctx.label(i), short_name(ctx.store, i))
         for i in sorted(firsts, key=lambda i: (firsts[i], i))
     ]
     return Timeline(

@@ -26,6 +26,19 @@ def add_caption(fig: Figure, caption: str, notes: Sequence[str] = ()) -> None:
     )
 
 
+def wrap_words(text: str, width: int) -> str:
+    """``text`` on lines of about ``width`` characters, broken between words only: a label is
+    never cut mid-word (a word longer than ``width`` keeps a line of its own).
+
+    >>> wrap_words("mutual legal assistance", 12)
+    'mutual legal\\nassistance'
+    """
+    return "\n".join(
+        textwrap.wrap(" ".join(text.split()), width, break_long_words=False, break_on_hyphens=False)
+        or [""]
+    )
+
+
 def new_figure(width: float, height: float) -> Figure:
     """An empty figure of ``width`` x ``height`` inches on an Agg canvas (no pyplot, no GUI)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg

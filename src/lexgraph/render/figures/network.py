@@ -8,12 +8,19 @@ out again.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import textwrap
+from collections import Counter
 from typing import TYPE_CHECKING, Literal
 
+import pyoxigraph as ox
+
 from lexgraph.core.errors import InputError
+from lexgraph.core.terms import Lex
+from lexgraph.core.turtle import natural_key
 from lexgraph.render.figures.canvas import add_caption, new_figure
+from lexgraph.store.labels import short_name
 from lexgraph.views.subgraph import Node, Subgraph, degree
 
 if TYPE_CHECKING:
@@ -50,21 +57,32 @@ LABEL_SIZE = 7.0
 
 
 def _wrap(text: str, width: int = 22, lines: int = 2) -> str:
-    parts = textwrap.wrap(" ".join(text.split()), width) or [""]
+    """``text`` on at most ``lines`` lines, broken and, if need be, shortened between words."""
+    parts = textwrap.wrap(" ".join(text.split()), width, break_long_words=False) or [""]
     if len(parts) > lines:
         parts = parts[:lines]
-        parts[-1] = parts[-1][: width - 1].rstrip() + "…"
+        parts[-1] += " …"
     return "\n".join(parts)
 
 
 def node_label(node: Node) -> str:
-    """The short label a drawing shows: a long instrument title gives way to its key."""
+    """The label a drawing shows, on two lines at most (give nodes short names with
+    :func:`named`)."""
     if node.kind == "sdg-target":
         return "SDG " + node.iri.rsplit("/", 1)[-1]
-    label = node.label
-    if node.kind in ("instrument", "soft-law") and len(label) > 32:
-        label = dict(node.facts).get("key") or node.key.rsplit("/", 1)[-1]
-    return _wrap(label)
+    return _wrap(node.label)
+
+
+def named(store: ox.Store, subgraph: Subgraph) -> Subgraph:
+    """``subgraph`` with each instrument labelled by its short name (``lex:shortName``: UNTOC,
+    not the full title), as every figure names instruments."""
+    nodes = tuple(
+        dataclasses.replace(n, label=short_name(store, n.iri))
+        if n.kind in ("instrument", "soft-law")
+        else n
+        for n in subgraph.nodes
+    )
+    return dataclasses.replace(subgraph, nodes=nodes)
 
 
 def _layout(subgraph: Subgraph, seed: int) -> dict[str, tuple[float, float]]:
@@ -167,7 +185,12 @@ def _place_labels(
 
 
 def network_figure(
-    subgraph: Subgraph, *, caption: str, title: str | None = None, seed: int = 7
+    subgraph: Subgraph,
+    *,
+    caption: str,
+    title: str | None = None,
+    seed: int = 7,
+    notes: tuple[str, ...] = (),
 ) -> Figure:
     """Draw a focus subgraph: nodes coloured by kind, a label on every node, a legend.
 
@@ -233,7 +256,7 @@ def network_figure(
     )
     if title:
         fig.suptitle(title, fontsize=10, parse_math=False, y=0.98)
-    add_caption(fig, caption)
+    add_caption(fig, caption, notes)
     return fig
 
 
@@ -257,3 +280,60 @@ def network_title(subgraph: Subgraph, depth: int) -> str:
 
 def _iris(subgraph: Subgraph) -> set[str]:
     return {n.iri for n in subgraph.nodes}
+
+
+def cap(store: ox.Store, subgraph: Subgraph, max_nodes: int) -> tuple[Subgraph, str]:
+    """At most ``max_nodes`` nodes of ``subgraph``, and a note on what was left out ("" if
+    nothing).
+
+    What is kept first: the focus, then the articles that provide for a cooperation modality
+    (so that UNCAC arts 44 and 46 are never dropped for arts 1 and 2), then the other nodes
+    nearest the focus, articles last; among equals, articles in number order.
+    """
+    if len(subgraph.nodes) <= max_nodes:
+        return subgraph, ""
+    providing = {
+        q.subject.value
+        for q in store.quads_for_pattern(None, ox.NamedNode(Lex.providesFor), None)
+        if isinstance(q.subject, ox.NamedNode)
+    }
+    near: dict[str, set[str]] = {n.iri: set() for n in subgraph.nodes}
+    for e in subgraph.edges:
+        near[e.source].add(e.target)
+        near[e.target].add(e.source)
+    distance = {iri: 0 for iri in subgraph.focus if iri in near}
+    todo = list(distance)
+    while todo:
+        iri = todo.pop(0)
+        for nxt in sorted(near[iri]):
+            if nxt not in distance:
+                distance[nxt] = distance[iri] + 1
+                todo.append(nxt)
+
+    def rank(n: Node) -> tuple[int, int, int, tuple[object, ...]]:
+        tier = 0 if n.iri in distance and distance[n.iri] == 0 else 1
+        if n.kind == "provision":
+            tier = 1 if n.iri in providing else 3
+        elif tier:
+            tier = 2
+        return tier, distance.get(n.iri, 99), 0, natural_key(n.label)
+
+    ordered = sorted(subgraph.nodes, key=rank)
+    keep = {n.iri for n in ordered[:max_nodes]}
+    dropped = ordered[max_nodes:]
+    nodes = tuple(n for n in subgraph.nodes if n.iri in keep)
+    edges = tuple(e for e in subgraph.edges if e.source in keep and e.target in keep)
+    kinds = Counter(KIND_NAMES.get(n.kind, n.kind) for n in dropped)
+    what = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in sorted(kinds.items()))
+    articles = [n.label for n in dropped if n.kind == "provision"]
+    shown = ", ".join(articles[:12]) + (
+        f" and {len(articles) - 12} more" if len(articles) > 12 else ""
+    )
+    detail = f" ({shown})" if articles else ""
+    if articles and not any(n.iri in providing for n in dropped):
+        detail = f" ({shown}; none of them provides a cooperation modality)"
+    note = (
+        f"{len(nodes)} of {len(subgraph.nodes)} nodes are drawn; left out: {what}{detail}."
+        f" --max-nodes {len(subgraph.nodes)} draws them all."
+    )
+    return Subgraph(nodes, edges, subgraph.focus), note

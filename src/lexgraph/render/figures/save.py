@@ -22,12 +22,14 @@ FIGURE_FORMATS = ("svg", "png", "pdf")
 
 @contextmanager
 def _deterministic() -> Iterator[None]:
-    """Salt the SVG ids with a constant, so that the same figure gives the same bytes."""
+    """Salt the SVG ids with a constant, so that the same figure gives the same bytes, and
+    write text as text (``svg.fonttype = 'none'``): it can be searched, selected and edited,
+    and a reader's font draws it."""
     import matplotlib
 
     with matplotlib.rc_context():
         matplotlib.rcParams["svg.hashsalt"] = "lexgraph"
-        matplotlib.rcParams["svg.fonttype"] = "path"
+        matplotlib.rcParams["svg.fonttype"] = "none"
         yield
 
 

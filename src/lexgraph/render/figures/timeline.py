@@ -6,7 +6,6 @@ import datetime as dt
 from typing import TYPE_CHECKING, Literal
 
 from lexgraph.render.figures.canvas import add_caption, label_ticks, new_figure
-from lexgraph.views.context import short_name
 from lexgraph.views.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -17,6 +16,7 @@ _MARKERS: dict[str, tuple[str, Fill]] = {
     "signature": ("o", "none"),
     "consent": ("o", "full"),
     "adopted": ("s", "none"),
+    "opened for signature": ("^", "none"),
     "in force": ("s", "full"),
     "denunciation": ("x", "full"),
     "withdrawal": ("x", "full"),
@@ -68,7 +68,7 @@ def timeline_figure(timeline: Timeline) -> Figure:
             Line2D([], [], linestyle="", marker=marker, fillstyle=fill, color=colour, label=kind)
         )
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([short_name(r.label, r.short, 60) for r in rows], fontsize=7)
+    ax.set_yticklabels([r.short or r.label for r in rows], fontsize=7)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
     ax.tick_params(axis="x", labelsize=7)
