@@ -39,7 +39,7 @@ def test_tiny_synthetic_graph_loads_and_answers_every_question(
     base = synthetic.read_base(layout.build / "lexgraph.trig")
     small = dataclasses.replace(base, states=base.states[:20])  # few states: a quick run
     manifest = synthetic.write_dataset(small, tmp_path / "out", scale=1.05, seed=1)
-    assert manifest.synthetic_instruments >= 1 and manifest.synthetic_states == 1  # grows with the graph
+    assert manifest.synthetic_instruments >= 1 and manifest.synthetic_states == 1
     assert manifest.participations > 0
     report = synthetic.load_store(tmp_path / "out" / synthetic.DATASET_FILE, tmp_path / "store")
     assert report.quads >= manifest.quads

@@ -37,11 +37,11 @@ from lexgraph.views.matrix import Matrix
 from lexgraph.views.parties import STATUS_TEXT, standings
 
 #: How many instruments the figure and the table show; the rest are named in a note.
-MAX_SHOWN = 6
+MAX_SHOWN = 5
 #: With a region, the table has a column more and the sources list its participation data.
-MAX_SHOWN_REGION = 4
+MAX_SHOWN_REGION = 3
 #: The most columns the figure has (each a label on end): more and it turns the other way.
-MAX_COLUMNS = 12
+MAX_COLUMNS = 10
 #: Participation data older than this many years before the data's date is said to be old.
 OLD_YEARS = 2
 
