@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -56,3 +57,13 @@ def add_test_sites(layout: Layout) -> None:
     source tier in a scratch project, so that its build accepts their records."""
     sites = Path(__file__).parent / "data" / "tiers" / "example-sites.ttl"
     (layout.graph / "test-sites.ttl").write_text(sites.read_text(encoding="utf-8"), "utf-8")
+
+
+def run_in_thread(main: Callable[[], Any]) -> Any:
+    """Run ``main`` (an ``asyncio.run``/``anyio.run`` call) on a thread of its own: the session's
+    browser fixture keeps an event loop running in the main thread, where a second one cannot
+    start."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(main).result()

@@ -189,7 +189,7 @@ def test_timeline_draws_every_dated_instrument(graph: tuple[Layout, ox.Store]) -
     assert {r.iri for r in found.rows} >= dated
     opened = [e for e in found.events if e.kind == "opened for signature"]
     assert ID + "instrument/coe-extradition-ets24" in {e.row for e in opened}
-    assert len(opened) == 8
+    assert len(opened) >= 8  # the CoE conventions and, since, regional ones
 
 
 def test_network_cap_keeps_the_articles_that_provide_modalities(

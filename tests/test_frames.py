@@ -33,7 +33,7 @@ def test_library_result_is_typed(graph: tuple[Layout, ox.Store]) -> None:
     result = query("instrument-timeline", store=store, questions_dir=layout.questions)
     frame = result.to_pandas()
     assert str(frame["adopted"].dtype).startswith("datetime64")
-    assert list(frame.columns[:3]) == ["adopted", "instrument", "instrument_label"]
+    assert list(frame.columns[:4]) == ["date", "dated", "instrument", "instrument_label"]
     untoc = frame[frame["instrument"] == "untoc"].iloc[0]
     assert untoc["adopted"] == pd.Timestamp("2000-11-15")
     assert "Organized Crime" in untoc["instrument_label"]
@@ -78,4 +78,4 @@ def test_polars_result_is_typed(graph: tuple[Layout, ox.Store]) -> None:
     layout, store = graph
     frame = query("instrument-timeline", store=store, questions_dir=layout.questions).to_polars()
     assert frame.schema["adopted"] == pl.Date
-    assert frame.columns[:3] == ["adopted", "instrument", "instrument_label"]
+    assert frame.columns[:4] == ["date", "dated", "instrument", "instrument_label"]

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import run_in_thread  # type: ignore[import-not-found]
 from lexgraph.core.paths import Layout
 from lexgraph.serve.policy import RateLimiter
 from lexgraph.serve.run import running
@@ -257,7 +258,7 @@ def test_fair_pool_serves_a_newcomer_before_a_greedy_clients_queue() -> None:
         await asyncio.gather(*greedy, newcomer)
         return order
 
-    order = asyncio.run(scenario())
+    order = run_in_thread(lambda: asyncio.run(scenario()))
     assert order.index("newcomer") <= 2  # one greedy query at most before it
 
 
@@ -271,7 +272,7 @@ def test_fair_pool_tells_a_client_to_come_back_past_its_deadline() -> None:
             await pool.acquire("b", 0.05)
         assert pool.waiting == 0
 
-    asyncio.run(scenario())
+    run_in_thread(lambda: asyncio.run(scenario()))
 
 
 def test_rate_limiter_forgets_idle_clients_a_few_per_call() -> None:

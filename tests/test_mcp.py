@@ -12,6 +12,7 @@ import anyio
 import pyoxigraph as ox
 import pytest
 
+from conftest import run_in_thread  # type: ignore[import-not-found]
 from lexgraph.core.paths import Layout
 from lexgraph.store.build import BuildResult
 
@@ -55,7 +56,7 @@ def connect(
             async with Client(server, mode="legacy") as client:
                 return await body(client)
 
-        return anyio.run(session)
+        return run_in_thread(lambda: anyio.run(session))
 
     return run
 
@@ -157,6 +158,6 @@ def test_command_serves_over_stdio(built: tuple[Layout, BuildResult]) -> None:
             found = await client.call_tool("search", {"text": "extradition", "kind": "modality"})
             return tools, found
 
-    tools, found = anyio.run(session)
+    tools, found = run_in_thread(lambda: anyio.run(session))
     assert {t.name for t in tools.tools} == TOOLS
     assert "modality/extradition" in found.content[0].text

@@ -70,7 +70,7 @@ def test_question_has_header_and_order_by(path: Path) -> None:
 IMPORTED = ROOT / "graph" / "imported"
 GRAPH_FILES = sorted(p for p in (ROOT / "graph").rglob("*") if p.is_file())
 COMMAND = re.compile(
-    rf"^# {re.escape(GENERATED_BY)}(articles|countries|sdg|csv|untc|coe|wikidata) [^`]+`"
+    rf"^# {re.escape(GENERATED_BY)}(articles|countries|sdg|csv|untc|coe|wikidata|bilateral) [^`]+`"
     rf"|^# {re.escape(GENERATED_BY.replace('import ', 'update '))}[^`]+`",
     re.M,
 )

@@ -130,7 +130,9 @@ def test_site_instrument_page_says_how_current_its_data_is(
     from lexgraph.render.site.pages import _currency_section
 
     _, store = graph
-    data = SiteData({}, {}, {}, {}, {}, {}, {}, {}, {}, {c.instrument: c for c in currency(store)})
+    data = SiteData(
+        {}, {}, {}, {}, {}, {}, {}, {}, {}, currency={c.instrument: c for c in currency(store)}
+    )
     html = _currency_section(data, UNTOC)
     assert "2014-01-27" in html and ">179<" in html
     assert "lexgraph update" in _currency_section(data, ID + "instrument/budapest-ets185")

@@ -16,9 +16,10 @@ from lexgraph.render.site.frame import page_path, rel
 from lexgraph.store.labels import short_name
 from lexgraph.store.library import LibraryQuery
 from lexgraph.store.query import execute, find_question
+from lexgraph.views import parties
 from lexgraph.views.context import Context, labels
 from lexgraph.views.currency import Currency, currency
-from lexgraph.views.parties import PARTICIPATION, PARTICIPATION_OF_STATE, records, standings
+from lexgraph.views.parties import records, standings
 from lexgraph.views.subgraph import Node, Subgraph
 
 PAGE_KINDS = {"instrument": "Instruments", "soft-law": "Soft law", "crime": "Crime types",
@@ -53,11 +54,11 @@ class SiteData:
     used: dict[str, LibraryQuery]
     regions: dict[str, str]
     #: The short name of each instrument (what links and tables call it).
-    short_names: dict[str, str]
+    short_names: dict[str, str] = field(default_factory=dict)
     #: Each instrument's family on the index: its depositary, or its kind of soft law.
-    families: dict[str, str]
+    families: dict[str, str] = field(default_factory=dict)
     #: The continental M49 region (Africa, Americas, Asia, Europe, Oceania) of each state.
-    continents: dict[str, str]
+    continents: dict[str, str] = field(default_factory=dict)
     #: How current each instrument's participation data is (:mod:`lexgraph.views.currency`).
     currency: dict[str, Currency] = field(default_factory=dict)
 
@@ -88,8 +89,9 @@ def gather(ctx: Context, corpus: Subgraph) -> SiteData:
         records_by[("state", rec.state)].append(rec)
     states = sorted(i for i, n in nodes.items() if n.kind == "state")
     status, as_at, _ = standings(ctx, states)
-    used[PARTICIPATION.name] = PARTICIPATION
-    used[PARTICIPATION_OF_STATE.name] = PARTICIPATION_OF_STATE
+    # The participation views are read from queries/views/ when first asked for, not on import.
+    for view in (parties.PARTICIPATION, parties.PARTICIPATION_OF_STATE):
+        used[view.name] = view
     regions = labels(ctx, "region")
     short_names = {
         i: short_name(ctx.store, i)

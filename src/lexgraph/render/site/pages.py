@@ -15,7 +15,7 @@ from lexgraph.core.turtle import natural_key
 from lexgraph.finder.standing import Record
 from lexgraph.render.site.data import SiteData, link, query_note, short
 from lexgraph.render.site.frame import document, external, rel, section
-from lexgraph.views.parties import PARTICIPATION, PARTICIPATION_OF_STATE
+from lexgraph.views import parties
 from lexgraph.views.subgraph import Node, Subgraph
 
 
@@ -67,7 +67,7 @@ def _records_section(data: SiteData, key: tuple[str, str], here: str) -> str:
             link(data, who, here), _h(act), _day(date), _day(in_force),
             "<br>".join(_day(a) for a in as_at), "<br>".join(sources),
         ])  # fmt: skip
-    question = PARTICIPATION if kind == "instrument" else PARTICIPATION_OF_STATE
+    question = parties.PARTICIPATION if kind == "instrument" else parties.PARTICIPATION_OF_STATE
     note = query_note(data, here, question.name, {question.params[0].name: short(iri)})
     headers = [other, "act", "date", "in force for it", "as at", "sources"]
     return section("Participation records", headers, rows, note)
