@@ -242,16 +242,34 @@ def test_health(built: tuple[Layout, BuildResult], gateway: str, client: httpx.C
     assert doc["version"]
 
 
-def test_query_page_needs_no_network(gateway: str, client: httpx.Client) -> None:
-    """The query page at / is Oxigraph's, with its script, style and logo from the layer."""
+def test_query_page_is_lexgraphs_own_and_needs_no_network(
+    gateway: str, client: httpx.Client
+) -> None:
+    """The query page at / is lexgraph's: the project's prefixes, every library question as an
+    example, a link to the ontology's documentation, no update form, its script from the layer."""
     page = client.get(gateway + "/").text
-    assert "http://" not in page and "https://" not in page
-    for asset in ("yasgui.min.js", "yasgui.min.css"):
-        assert f"./{asset}" in page
+    assert (
+        "http://" not in page.replace("http://HOST:PORT", "").replace("PREFIX", "")
+        or "<https://w3id.org/lexgraph/ontology#>" in page
+    )
+    assert "<title>lexgraph SPARQL endpoint</title>" in page
+    assert "PREFIX lex: &lt;https://w3id.org/lexgraph/ontology#&gt;" in page
+    assert 'href="ontology"' in page and "update" not in page.split("<form")[1].split("</form>")[0]
+    examples = json.loads(
+        page.split('id="examples">', 1)[1].split("</script>", 1)[0].replace("<\\/", "</")
+    )
+    assert "instruments-providing-modality" in examples
+    assert "VALUES (?modality)" in examples["instruments-providing-modality"]
+    assert "script-src 'self'" in page and "<script>" not in page
+    for asset in ("assets/query.js", "assets/query.css"):
         response = client.get(f"{gateway}/{asset}")
-        assert response.status_code == 200
-        assert len(response.content) > 10_000
-    assert client.get(gateway + "/logo.svg").headers["content-type"].startswith("image/svg")
+        assert response.status_code == 200 and len(response.content) > 500
+    answer = client.post(
+        gateway + "/query",
+        data={"query": examples["instruments-providing-modality"]},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.status_code == 200 and answer.json()["results"]["bindings"]
 
 
 def test_cors(gateway: str, client: httpx.Client) -> None:

@@ -57,8 +57,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lexgraph.core.errors import InputError
 from lexgraph.core.version import __version__
-from lexgraph.serve.oxigraph import query_page
+from lexgraph.serve.page import PAGE_FILES, page
 from lexgraph.serve.policy import Answer, AnswerCache, RateLimiter
 from lexgraph.serve.resources import resource_routes
 from lexgraph.serve.settings import GatewaySettings
@@ -68,7 +69,6 @@ from lexgraph.untrusted.gate import LOCAL_GRAPHS, QueryRefused, QueryTimeout, Qu
 from lexgraph.untrusted.sandbox import OutOfMemory, WorkerError
 
 #: Static files of Oxigraph's query page, served as they are.
-PAGE_FILES = ("/", "/yasgui.min.js", "/yasgui.min.css", "/logo.svg")
 TRUNCATED = "X-Lexgraph-Truncated"
 #: Seconds a client may take to send a request body.
 BODY_TIMEOUT_S = 10.0
@@ -116,7 +116,7 @@ class Gateway:
         try:
             self.engines = await self._engines()
             await self.checkers.start()
-            self._page = await anyio.to_thread.run_sync(query_page, PAGE_FILES)
+            self._page = await anyio.to_thread.run_sync(self._query_page)
             if self.settings.reload_on_build:
                 watcher = asyncio.create_task(self._watch())
             yield
@@ -233,10 +233,21 @@ class Gateway:
         }
         return JSONResponse(body, status_code=200 if up else 503)
 
+    def _query_page(self) -> dict[str, tuple[bytes, str]]:
+        """lexgraph's query page, its examples bound on the build being served."""
+        from lexgraph.core.paths import Layout
+        from lexgraph.store.query import open_store
+
+        try:
+            store = open_store(self.settings.store)
+        except (InputError, OSError):
+            store = None
+        return page(Layout.default().questions, store)
+
     async def page(self, request: Request) -> Response:
         found = self._page.get(request.url.path)
         if found is None:
-            return _text(503, "the query page could not be read from Oxigraph at start")
+            return _text(503, "the query page could not be made at start")
         content, kind = found
         return Response(content, media_type=kind)
 

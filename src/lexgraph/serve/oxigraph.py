@@ -1,8 +1,8 @@
 """Run the Oxigraph SPARQL server (the ``oxigraph`` command of the PyPI package ``oxigraph``).
 
 ``lexgraph serve`` answers with Oxigraph engines in child processes of its own
-(:mod:`lexgraph.serve.workers`); of Oxigraph's server it takes only the query page, read once
-at start from a short-lived, empty server (:func:`query_page`). Tests and benchmarks start a
+(:mod:`lexgraph.serve.workers`) and a query page of its own (:mod:`lexgraph.serve.page`).
+Tests and benchmarks start a
 server on an ephemeral loopback port as a stand-in for any SPARQL 1.1 store, or as the
 baseline "Oxigraph alone". Every server started here runs under a memory cap.
 """
@@ -155,27 +155,6 @@ def _memory_cap(limit: int) -> Callable[[], None] | None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     return apply
-
-
-def query_page(paths: tuple[str, ...]) -> dict[str, tuple[bytes, str]]:
-    """Oxigraph's query page and its files (path: body and content type), from an empty server.
-
-    The page is the one the installed Oxigraph ships, so it matches its version; the server
-    holds no data and is stopped before this returns.
-    """
-    config = ServerConfig(None, port=free_port(), read_only=False, cors=False)
-    found: dict[str, tuple[bytes, str]] = {}
-    process = start(config)
-    try:
-        for path in paths:
-            try:
-                with urllib.request.urlopen(config.url + path, timeout=10) as response:
-                    found[path] = (response.read(), response.headers.get("content-type", ""))
-            except (urllib.error.URLError, OSError):
-                continue
-    finally:
-        stop(process)
-    return found
 
 
 def stop(process: subprocess.Popen[bytes], grace_s: float = 5.0) -> None:
