@@ -97,10 +97,6 @@ def test_every_discussion_question_has_a_library_question() -> None:
         "https://w3id.org/lexgraph/id/" + key
         for key in re.findall(r"^<(congress/[^>]+)> a lex:DiscussionQuestion", congress, re.M)
     }
-    answered = {
-        iri
-        for q in QUESTIONS
-        for iri in re.findall(r"^#\+ answers: (\S+)$", q.text, re.M)
-    }
+    answered = {iri for q in QUESTIONS for iri in re.findall(r"^#\+ answers: (\S+)$", q.text, re.M)}
     assert len(asked) == 10
     assert asked <= answered, sorted(asked - answered)
