@@ -86,3 +86,17 @@ def test_parties_to_instrument_keeps_undated_records_last() -> None:
         ("https://example.org/dated", dt.date(2001, 1, 1)),
         ("https://example.org/undated", None),
     ]
+
+
+def test_every_discussion_question_has_a_library_question() -> None:
+    """Each lex:DiscussionQuestion of graph/congress.ttl is named by a question's `#+ answers:`."""
+    import re
+
+    congress = (ROOT / "graph" / "congress.ttl").read_text(encoding="utf-8")
+    asked = {
+        "https://w3id.org/lexgraph/id/" + key
+        for key in re.findall(r"^<(congress/[^>]+)> a lex:DiscussionQuestion", congress, re.M)
+    }
+    answered = {iri for q in QUESTIONS for iri in re.findall(r"^#\+ answers: (\S+)$", q.text, re.M)}
+    assert len(asked) == 10
+    assert asked <= answered, sorted(asked - answered)
