@@ -57,6 +57,8 @@ RDFLIB_ORDER_BY_BUG = frozenset(
         # Unbound sort keys: a scope has no English label, a network no article.
         "congress-i-untoc-definitions",
         "congress-j-electronic-data-channels",
+        # Unbound sort keys: FATF R.16 and the note to R.15 have no adoption date recorded.
+        "congress-h-virtual-asset-standards",
     }
 )
 #: Other parameter values, so the binding is compared beyond the defaults.
