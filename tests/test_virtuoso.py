@@ -39,7 +39,27 @@ pytestmark = pytest.mark.virtuoso
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"
-QUESTIONS = read_library(ROOT / "queries" / "questions")
+#: Library questions Virtuoso 7.2 does not answer as the golden files (and Oxigraph and rdflib)
+#: do, each with what was seen: the README's "OpenLink Virtuoso: what differs" lists them.
+VIRTUOSO_DIFFERS = {
+    "congress-a-untoc-scope-only-basis": "returns crime types that another treaty covers: "
+    "it keeps rows its MINUS over a property path should remove",
+    "congress-f-un-terrorism-responses-and-treaties": "orders tied dates differently",
+    "congress-g-anti-money-laundering-provisions": "refuses the query: a transitive path "
+    "inside a derived table needs a bound end (error TR...)",
+    "congress-i-untoc-definitions": "fails to compile it (error SQ156, an internal optimizer "
+    "error it asks to be reported)",
+}
+QUESTIONS = [
+    pytest.param(
+        q,
+        id=q.name,
+        marks=pytest.mark.xfail(reason=f"Virtuoso 7.2 {VIRTUOSO_DIFFERS[q.name]}", strict=False),
+    )
+    if q.name in VIRTUOSO_DIFFERS
+    else pytest.param(q, id=q.name)
+    for q in read_library(ROOT / "queries" / "questions")
+]
 ROW_LIMIT = SPARQL_LIMITS["ResultSetMaxRows"]
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 PREFIXES = """\
@@ -96,7 +116,7 @@ def test_publish_over_digest_puts_every_graph(
     assert remote_counts(Endpoint(virtuoso.sparql)) == expected
 
 
-@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.name)
+@pytest.mark.parametrize("question", QUESTIONS)
 def test_question_matches_golden(
     virtuoso: Virtuoso, published: str, cli: CliRunner, question: LibraryQuery
 ) -> None:
@@ -271,7 +291,7 @@ def test_release_bulk_loaded_has_every_graph(
     assert remote_counts(Endpoint(bulk_loaded.sparql)) == expected
 
 
-@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.name)
+@pytest.mark.parametrize("question", QUESTIONS)
 def test_bulk_loaded_question_matches_golden(
     bulk_loaded: Virtuoso, cli: CliRunner, question: LibraryQuery
 ) -> None:
