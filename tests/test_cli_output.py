@@ -108,7 +108,7 @@ def test_table_is_sized_to_content_and_fits_a_width() -> None:
     assert "…" in narrow
 
 
-@pytest.mark.parametrize("fmt", ["table", "md", "csv", "json"])
+@pytest.mark.parametrize("fmt", ["table", "csv"])  # each run computes every gap: ~20 s
 def test_gaps_have_headers_and_a_summary(on_built: Layout, fmt: str) -> None:
     code, out, err = run("gaps", "--from", "France", "--to", "Japan", "--format", fmt)
     assert code == 0, err
