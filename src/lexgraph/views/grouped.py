@@ -14,14 +14,22 @@ and a state in focus also shows the instruments it only signed.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable
 
 import pyoxigraph as ox
 
 from lexgraph.core.namespaces import instance
 from lexgraph.finder.standing import consent_kinds
-from lexgraph.views.subgraph import PARTY_EDGE, Edge, Subgraph, edge_index, kind_of, make_node
+from lexgraph.views.subgraph import (
+    PARTY_EDGE,
+    Edge,
+    Subgraph,
+    distances,
+    edge_index,
+    kind_of,
+    make_node,
+)
 from lexgraph.views.subgraph import select as select_plain
 
 ARTICLE_EDGE = "has article"
@@ -107,16 +115,7 @@ def select(
         if a != b:
             neighbours[a].add(b)
             neighbours[b].add(a)
-    distance = {iri: 0 for iri in focus}
-    queue = deque(focus)
-    while queue:
-        iri = queue.popleft()
-        if distance[iri] >= depth:
-            continue
-        for nxt in sorted(neighbours[iri]):
-            if nxt not in distance:
-                distance[nxt] = distance[iri] + 1
-                queue.append(nxt)
+    distance = distances(neighbours, focus, depth)
     for edge in edges:  # the backbone: what the instruments drawn provide for
         if edge.label == PROVIDES_EDGE and owner.get(edge.source) in distance:
             distance.setdefault(edge.target, depth + 1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -253,6 +253,24 @@ def edge_index(store: ox.Store, with_states: bool) -> tuple[list[Edge], dict[str
     return index.edges[with_states], index.kinds
 
 
+def distances(
+    neighbours: Mapping[str, set[str]], focus: Iterable[str], depth: int
+) -> dict[str, int]:
+    """The steps from the nearest node of ``focus`` to each node within ``depth`` steps, by a
+    breadth-first walk of ``neighbours`` (in sorted order, so the result is deterministic)."""
+    distance = {iri: 0 for iri in focus}
+    queue = deque(distance)
+    while queue:
+        iri = queue.popleft()
+        if distance[iri] >= depth:
+            continue
+        for nxt in sorted(neighbours.get(iri, ())):
+            if nxt not in distance:
+                distance[nxt] = distance[iri] + 1
+                queue.append(nxt)
+    return distance
+
+
 def select(
     store: ox.Store,
     *,
@@ -292,16 +310,7 @@ def select(
         for edge in edges:
             neighbours[edge.source].add(edge.target)
             neighbours[edge.target].add(edge.source)
-        distance = {iri: 0 for iri in focus}
-        queue = deque(focus)
-        while queue:
-            iri = queue.popleft()
-            if distance[iri] >= depth:
-                continue
-            for nxt in sorted(neighbours[iri]):
-                if nxt not in distance:
-                    distance[nxt] = distance[iri] + 1
-                    queue.append(nxt)
+        distance = distances(neighbours, focus, depth)
         chosen = sorted(distance, key=lambda i: (distance[i], i))
     else:
         chosen = sorted({e.source for e in edges} | {e.target for e in edges})
