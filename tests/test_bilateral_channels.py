@@ -107,9 +107,9 @@ def test_channels_list_shared_one_sided_and_unrecorded_networks(on_world: Path) 
     assert code == 0, err
     found = json.loads(out)
     assert [c["name"] for c in found["shared"]] == ["TestNet"]
-    # graph/networks.ttl lists the EJN's members (the EU states): France is one, Japan not
-    assert [c["name"] for c in found["one_side"]] == ["EJN", "HalfNet"]
-    assert "Eurojust" in [c["name"] for c in found["unrecorded"]]
+    # graph/networks.ttl lists the EJN's and Eurojust's members: France is one, Japan not
+    assert [c["name"] for c in found["one_side"]] == ["EJN", "Eurojust", "HalfNet"]
+    assert "Egmont Group" in [c["name"] for c in found["unrecorded"]]
     code, out, _ = run("channels", "--from", "FRA", "--to", "JPN", "--modality", "extradition")
     assert out.startswith("Networks connecting France and Japan for extradition: 1 with both")
     assert "HalfNet" not in out
