@@ -59,6 +59,8 @@ RDFLIB_ORDER_BY_BUG = frozenset(
         "congress-j-electronic-data-channels",
         # Unbound sort keys: FATF R.16 and the note to R.15 have no adoption date recorded.
         "congress-h-virtual-asset-standards",
+        # Unbound sort key: IACAC's Roman article numbers (VI, VIII, IX) have no integer value.
+        "provisions-criminalising-crime",
     }
 )
 #: Other parameter values, so the binding is compared beyond the defaults.
