@@ -84,6 +84,21 @@ def test_a_terminated_treaty_is_no_basis_after_its_end(on_world: Path) -> None:
     assert after[key] not in ("basis", "conditional")
 
 
+def test_a_treaty_without_entry_into_force_is_signed_only_and_unknown(on_world: Path) -> None:
+    """A row with no entry into force records each party's signature, not an undated consent,
+    and the finder answers unknown (never a basis) for the treaty."""
+    text = (on_world / "graph" / "imported" / "bilateral" / "fixture.ttl").read_text()
+    block = text[text.index("participation/test-fra-kor-mla-unratified/FRA") :]
+    assert "<act-kind/signature>" in block.split("\n\n")[0]
+    args = ["basis", "--from", "FRA", "--to", "KOR", "--crime", "money laundering",
+            "--modality", "mutual-legal-assistance", "--on", "2020-01-01",
+            "--format", "json"]  # fmt: skip
+    code, out, err = run(*args)
+    assert code == 0, err
+    found = {c["instrument"].rsplit("/", 1)[1]: c for c in json.loads(out)["candidates"]}
+    assert found["test-fra-kor-mla-unratified"]["verdict"] == "unknown"
+
+
 def test_bad_bilateral_rows_are_one_error_naming_lines(tmp_path: Path, project: Layout) -> None:
     bad = tmp_path / "bad.csv"
     header = (DATA / "treaties.csv").read_text().splitlines()[0]

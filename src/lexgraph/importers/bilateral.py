@@ -5,9 +5,10 @@ Each row becomes a ``lex:BilateralTreaty`` with its two ``lex:party`` states, it
 article that is the legal basis for the modality (a ``lex:ModalityProvision`` of kind
 legal-basis), its scope (a penalty threshold in months as a ``lex:CooperationScope``, or the
 listed crime types as ``lex:covers``), and one participation record per party (its consent,
-in force for it on the treaty's entry into force; a denunciation taking effect on the
-termination date), so that the finder decides a bilateral treaty by the same rules as any
-other: it is a candidate only between its two parties, and only while it is in force.
+in force for it on the treaty's entry into force, or only its signature where the row gives
+no entry into force; a denunciation taking effect on the termination date), so that the
+finder decides a bilateral treaty by the same rules as any other: it is a candidate only
+between its two parties, and only while it is in force.
 """
 
 from __future__ import annotations
@@ -246,11 +247,22 @@ def treaty_blocks(treaty: Treaty) -> list[Block]:
         )
     in_force = parse_iso_date(treaty.in_force, "", "") if treaty.in_force else None
     ended = parse_iso_date(treaty.terminated, "", "") if treaty.terminated else None
+    signed = parse_iso_date(treaty.signed, "", "")
     records = []
     for party in treaty.parties:
+        # Without an entry into force read from the source, a party's consent is not known
+        # either: record what the row does show, its signature, so that the finder answers
+        # "unknown" (signed, no consent recorded) rather than treating the treaty as binding.
+        act = ("consent", None) if in_force else ("signature", signed)
         records.append(
             Record(
-                treaty.key, party, "consent", treaty.source, in_force=in_force, as_at=treaty.as_at
+                treaty.key,
+                party,
+                act[0],
+                treaty.source,
+                date=act[1],
+                in_force=in_force,
+                as_at=treaty.as_at,
             )
         )
         if ended:
