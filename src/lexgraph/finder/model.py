@@ -142,13 +142,18 @@ def cite(number: str, paragraph: str | None) -> str:
     article node already numbered by paragraph (``36(2)(b)``) and its paragraph counted from the
     article (``2(b)(iii)``) give ``36(2)(b)(iii)``.
 
+    A paragraph written from its first bracket (``(b)-(d)``, sub-paragraphs of an article that
+    has no numbered paragraphs) is appended as it is.
+
     >>> cite("16", "4"), cite("36(2)(b)", "2(b)(iii)"), cite("5(4)", "4(a)-(b)"), cite("17", None)
     ('16(4)', '36(2)(b)(iii)', '5(4)(a)-(b)', '17')
+    >>> cite("35", "(b)-(d)")
+    '35(b)-(d)'
     """
     if not paragraph:
         return number
     head, _, rest = paragraph.partition("(")
-    form = f"({head})" + (f"({rest}" if rest else "")
+    form = f"({head})" + (f"({rest}" if rest else "") if head else paragraph
     base = number.split("(", 1)[0]
     suffix = number[len(base) :]
     return base + form if form.startswith(suffix) else number + form
