@@ -89,6 +89,7 @@ imports: $(VENV)/.installed
 	$(BIN)/lexgraph import csv $(RESEARCH)/final/un-later-consents.csv --name un-later-consents
 	$(BIN)/lexgraph import csv $(RESEARCH)/final/regional-participation.csv --name regional-research
 	$(BIN)/lexgraph import csv $(RESEARCH)/round2/regam-participation.csv --name regam-research
+	$(BIN)/lexgraph import csv $(RESEARCH)/round2/terror-participation.csv --name terror-research
 	$(BIN)/lexgraph import bilateral $(RESEARCH)/bilateral-seed.csv --name seed
 	$(BIN)/lexgraph import csv $(RESEARCH)/eu-acts.csv --name eu-acts --complete eu-eaw-2002 --complete eu-eio-2014 --complete-as-at 2023-09-15 --complete-source https://docs.ted.europa.eu/eforms/latest/reference/code-lists/eu-country.html
 	$(UNTC_2014) $(UNTC_TABLES)/18-12.csv --instrument untoc --as-at 2014-01-27 --source '$(UNTC_PAGE)XVIII-12&chapter=18&lang=en'
