@@ -355,7 +355,7 @@ CASES = [
         "2020-01-01",
         "eu-eio-2014",
         "no-basis",
-        "EIO art. 1: open to EU member states only; Brazil is not on the EU's list as at 2023-09-15",
+        "EIO art. 1: open to EU member states only; Brazil not on the EU's list as at 2023-09-15",
     ),
     (
         "FRA",

@@ -121,8 +121,9 @@ def standings(
     month or a year as at counting to the period's end). The standing is
     :func:`~lexgraph.finder.standing.standing`'s from the records alone (the complete status
     lists, which the finder also reads, are not; an instrument open only to the members of an
-    organisation shows a state that was not a member then as not a party), except that a state whose standing is
-    unknown but which signed on or before that date is shown as "signed". Returns the status
+    organisation shows a state that was not a member then as not a party), except that a
+    state whose standing is unknown but which signed on or before that date is shown as
+    "signed". Returns the status
     by (state, instrument), the date used per instrument and the records of the states.
     """
     wanted = set(states)
