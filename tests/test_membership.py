@@ -8,6 +8,7 @@ SPARQL, and the last tests hold the two together on a small fixture and on the s
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -220,3 +221,27 @@ def test_the_finder_names_the_clause_and_the_list(shipped: ox.Store) -> None:
     assert brazil.membership is not None
     assert brazil.membership.clause == (ID + "instrument/eu-eio-2014/article/1",)
     assert any("open only to the member states of the European Union" in r for r in eio.reasons)
+
+
+def test_views_and_the_brief_count_outsiders_as_not_parties_and_say_why(
+    built: tuple[Layout, object], shipped: ox.Store
+) -> None:
+    """The participation views show a non-member as not a party to a closed instrument, and a
+    brief that shows the instrument says why, with the organisation and its list's date."""
+    from lexgraph.render.brief.make import _members_only
+    from lexgraph.views.context import Context, region_states
+    from lexgraph.views.instruments import coverage
+    from lexgraph.views.parties import STATUS_TEXT, standings
+
+    layout, _ = built
+    ctx = Context.of(shipped, layout)
+    eio = ID + "instrument/eu-eio-2014"
+    _, _, states = region_states(ctx, "m49-019")  # the Americas: no EU member
+    status, as_at, _ = standings(ctx, [s.iri for s in states], [eio])
+    assert {status[(s.iri, eio)] for s in states} == {STATUS_TEXT[NOT_PARTY]}
+    # The EU acts reach crime types through their scope, which a brief's coverage does not
+    # list: the sentence is asked of a coverage row standing for the EIO.
+    shown = [replace(coverage(ctx, "money-laundering")[2][0], instrument=eio)]
+    (sentence,) = _members_only(ctx, "en", states, shown, as_at)
+    assert "open only to the member states of the EU" in sentence and "2023-09-15" in sentence
+    assert f"{len(states)} states that were not members" in sentence
