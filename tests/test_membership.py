@@ -223,6 +223,23 @@ def test_the_finder_names_the_clause_and_the_list(shipped: ox.Store) -> None:
     assert any("open only to the member states of the European Union" in r for r in eio.reasons)
 
 
+def test_the_json_answer_carries_the_membership_reason_in_schema_2_2(shipped: ox.Store) -> None:
+    """The JSON answer gives the outsider's membership reason and is valid under its schema."""
+    import jsonschema
+
+    from lexgraph.render.basis import schema, to_json
+
+    answer = find_basis(
+        "FRA", "BRA", "money-laundering", "mutual-legal-assistance", "2020-01-01", store=shipped
+    )
+    found = to_json(answer)
+    jsonschema.validate(found, schema())
+    reasons = [
+        s["membership"] for c in found["candidates"] for s in c["standings"] if s["membership"]
+    ]
+    assert [r["list_as_at"] for r in reasons] == ["2023-09-15"]
+
+
 def test_views_and_the_brief_count_outsiders_as_not_parties_and_say_why(
     built: tuple[Layout, object], shipped: ox.Store
 ) -> None:
