@@ -336,6 +336,47 @@ CASES = [
         None,
         "CETS 196 arts 6, 19",
     ),
+    # Instruments open only to the members of an organisation (legal-model.md section 5).
+    (
+        "FRA",
+        "DEU",
+        "money-laundering",
+        "mutual-legal-assistance",
+        "2020-01-01",
+        "eu-eio-2014",
+        "basis",
+        "EIO art. 1: two EU member states, both bound; the restriction changes nothing",
+    ),
+    (
+        "FRA",
+        "BRA",
+        "money-laundering",
+        "mutual-legal-assistance",
+        "2020-01-01",
+        "eu-eio-2014",
+        "no-basis",
+        "EIO art. 1: open to EU member states only; Brazil not on the EU's list as at 2023-09-15",
+    ),
+    (
+        "FRA",
+        "BRA",
+        "money-laundering",
+        "mutual-legal-assistance",
+        "2026-06-01",
+        "eu-eio-2014",
+        "unknown",
+        "EIO art. 1: the EU's latest list of members (2023-09-15) is older than the date asked",
+    ),
+    (
+        "FRA",
+        "BRA",
+        "money-laundering",
+        "mutual-legal-assistance",
+        "2020-01-01",
+        "coe-mutual-assistance-ets30",
+        "unknown",
+        "ETS 30 is not marked closed: no membership rule applies, the standing stays unknown",
+    ),
 ]
 
 #: Instruments that must not be offered: (A, B, crime, modality, date, instrument, articles).

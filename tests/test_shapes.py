@@ -72,6 +72,11 @@ def test_every_property_shape_has_fixtures() -> None:
         "Mapping-from",
         "Mapping-to",
         "Question-label",
+        "Membership-participant",
+        "Membership-since",
+        "MembershipList-organisation",
+        "Restriction-instrument",
+        "Restriction-organisation",
     }
     assert names - covered - tested_elsewhere == set()
 

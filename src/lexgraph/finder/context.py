@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from lexgraph.core.errors import InputError
 from lexgraph.core.terms import Lex
+from lexgraph.finder.membership import Memberships, read_memberships
 from lexgraph.finder.reservations import (
     Reservation,
     reservations_of,
@@ -56,6 +57,7 @@ class Context:
     parties: dict[str, _Party]
     lists: dict[str, list[tuple[str, str]]]
     consenting: frozenset[str]
+    memberships: Memberships | None = None
     names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -75,6 +77,7 @@ class Context:
             parties={s.value: _party(store, s) for s in states},
             lists=read_status_lists(store),
             consenting=consent_kinds(store),
+            memberships=read_memberships(store),
         )
 
     def name(self, iri: str) -> str:
@@ -94,6 +97,7 @@ class Context:
             self.consenting,
             self.on,
             self.entry_into_force(instrument),
+            self.memberships.outside(state, instrument, self.on) if self.memberships else None,
         )
 
     def entry_into_force(self, instrument: str) -> dt.date | None:

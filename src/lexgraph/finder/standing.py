@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from lexgraph.core.namespaces import instance
 from lexgraph.core.terms import Dcterms, Lex, Rdf, Skos
 from lexgraph.core.tiers import NEGATIVE_EVIDENCE, best_tier, tier_key
+from lexgraph.finder.membership import Outside
 from lexgraph.store import walk
 from lexgraph.store.labels import label, last_segment
 from lexgraph.store.library import LibraryQuery, read_query
@@ -91,6 +92,9 @@ class Standing:
     acts: tuple[Act, ...]
     as_at: str | None
     note: str
+    #: Why the state cannot be bound: the instrument is open only to the members of an
+    #: organisation it was not a member of on the date (:mod:`lexgraph.finder.membership`).
+    membership: Outside | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,6 +288,7 @@ def standing(
     consenting: frozenset[str],
     on: dt.date,
     in_force: dt.date | None = None,
+    outside: Outside | None = None,
 ) -> Standing:
     """Decide where ``state`` stands towards ``instrument`` on ``on`` from what was seen.
 
@@ -294,6 +299,11 @@ def standing(
     not recorded, a consent given less than :data:`UNRECORDED_START_DAYS` days before the date
     asked leaves the standing unknown: the instruments in the graph enter into force for a
     state some 30 to 90 days after its consent.
+
+    ``outside`` says that the instrument is open only to the members of an organisation the
+    state was not a member of on ``on``, by a complete membership list that covers the date
+    (:meth:`lexgraph.finder.membership.Memberships.outside`): with no consent recorded, the
+    state is then not a party, for that reason. A recorded consent still comes first.
     """
     acts = tuple(acts)
     seen_dates = [a.as_at for a in acts if a.as_at] + [as_at for as_at, _ in lists]
@@ -359,6 +369,8 @@ def standing(
             f"a consent of {first_consent} is reported only by a secondary source; "
             "no depositary or official record decides the date asked",
         )
+    if outside is not None:
+        return Standing(state, instrument, NOT_PARTY, None, acts, as_at, outside.note, outside)
     negatives = [a.as_at for a in acts if negative_evidence(a) and a.as_at]
     negatives += [as_at for as_at, _ in lists]
     signed = any(a.kind == "signature" and a.date and a.date <= on for a in acts)

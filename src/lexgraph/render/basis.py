@@ -24,7 +24,7 @@ from lexgraph.finder.basis import (
 from lexgraph.finder.model import cite
 from lexgraph.finder.standing import NOT_YET_IN_FORCE, Standing
 
-SCHEMA_ID = "https://w3id.org/lexgraph/schema/basis/2.1"
+SCHEMA_ID = "https://w3id.org/lexgraph/schema/basis/2.2"
 FORMATS = ("table", "json", "md")
 VERDICT_TEXT = {
     BASIS: "BASIS",

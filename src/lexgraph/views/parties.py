@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from lexgraph.core.errors import InputError
 from lexgraph.core.namespaces import key_of
 from lexgraph.core.paths import Layout
+from lexgraph.finder.membership import read_memberships
 from lexgraph.finder.standing import (
     BOUND,
     DENOUNCED,
@@ -119,8 +120,10 @@ def standings(
     The date is the latest that any record of the instrument covers (its as-at date, a
     month or a year as at counting to the period's end). The standing is
     :func:`~lexgraph.finder.standing.standing`'s from the records alone (the complete status
-    lists, which the finder also reads, are not), except that a state whose standing is
-    unknown but which signed on or before that date is shown as "signed". Returns the status
+    lists, which the finder also reads, are not; an instrument open only to the members of an
+    organisation shows a state that was not a member then as not a party), except that a
+    state whose standing is unknown but which signed on or before that date is shown as
+    "signed". Returns the status
     by (state, instrument), the date used per instrument and the records of the states.
     """
     wanted = set(states)
@@ -135,6 +138,7 @@ def standings(
             by_pair[(rec.state, rec.instrument)].append(rec.act)
     columns = instruments if instruments is not None else sorted({i for _, i in by_pair})
     consenting = consent_kinds(ctx.store)
+    memberships = read_memberships(ctx.store, ctx.layout.views)
     fallback = dt.date.fromisoformat(
         data_date(ctx.layout, ctx.store) or dt.date.today().isoformat()
     )
@@ -143,7 +147,8 @@ def standings(
         on = latest.get(instrument, fallback)
         for state in states:
             acts = by_pair.get((state, instrument), [])
-            found = standing(state, instrument, acts, [], consenting, on)
+            outside = memberships.outside(state, instrument, on)
+            found = standing(state, instrument, acts, [], consenting, on, outside=outside)
             text = STATUS_TEXT.get(found.status, found.status)
             if found.status == UNKNOWN_STANDING and any(
                 a.kind == "signature" and a.date and a.date <= on for a in acts

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from lexgraph.core.paths import Layout
 from lexgraph.core.version import __version__
+from lexgraph.finder.membership import read_memberships
 from lexgraph.finder.standing import BOUND, NOT_YET_IN_FORCE, SIGNATORY, UNKNOWN_STANDING
 from lexgraph.render.brief.words import (
     FOREIGN_START,
@@ -201,6 +202,7 @@ def _region(
     if missing:
         them = w["them_one"] if len(missing) == 1 else w["them_many"]
         gaps.append(w["no_records_gap"].format(names=listing(missing, lang, 3), them=them))
+    gaps += _members_only(ctx, lang, states, shown, as_at)
     gaps.append(w["unknown_means"])
     message = Statement(
         w["region"].format(
@@ -227,6 +229,32 @@ def _region(
     if secondary:
         sources.append(Source(w["secondary_sources"].format(n=len(secondary)), ""))
     return message, counts, sources
+
+
+def _members_only(
+    ctx: Context, lang: str, states: list[Axis], shown: list[Coverage], as_at: dict[str, str]
+) -> list[str]:
+    """Why states of the region count as not parties to a shown instrument that is open only
+    to the members of an organisation (docs/legal-model.md section 5), one sentence each."""
+    memberships = read_memberships(ctx.store, ctx.layout.views)
+    w = words(lang)
+    found = []
+    for c in shown:
+        when = as_at.get(c.instrument)
+        if not when or c.instrument not in memberships.restrictions:
+            continue
+        day = dt.date.fromisoformat(when)
+        outside = [o for s in states if (o := memberships.outside(s.iri, c.instrument, day))]
+        if outside:
+            found.append(
+                w["members_only"].format(
+                    names=name(ctx.store, c.instrument, lang),
+                    org=name(ctx.store, outside[0].organisation, lang),
+                    date=outside[0].list_as_at,
+                    k=len(outside),
+                )
+            )
+    return found
 
 
 def _figure(ctx: Context, lang: str, shown: list[Coverage], names: dict[str, str]) -> Matrix:

@@ -56,6 +56,8 @@ WORDS: dict[str, dict[str, str]] = {
         " not counted.",
         "no_records_gap": "No participation record for {names}: its states are counted as"
         " undecided for {them}.",
+        "members_only": "{names}: open only to the member states of the {org} (its list as"
+        " at {date}); {k} states that were not members are counted as not parties.",
         "unknown_means": "'Unknown' means that no record decides it, not that a state is not"
         " a party.",
         "as_at": "{name} as at {date}",
@@ -127,6 +129,8 @@ WORDS: dict[str, dict[str, str]] = {
         " ultérieurs ne sont pas comptés.",
         "no_records_gap": "Aucune donnée de participation pour {names} : ses États sont comptés"
         " comme indéterminés pour {them}.",
+        "members_only": "{names} : ouvert aux seuls États membres de l'organisation {org} (sa"
+        " liste au {date}) ; {k} États non membres sont comptés comme non parties.",
         "unknown_means": "« Inconnu » signifie qu'aucune donnée ne tranche, non qu'un État"
         " n'est pas partie.",
         "as_at": "{name} au {date}",

@@ -37,6 +37,7 @@ QUESTIONS = (
     "protocols-of-convention",
     "reservations-of-state",
     "states-in-region",
+    "instruments-open-only-to-members",
 )
 
 

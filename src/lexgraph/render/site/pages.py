@@ -133,6 +133,24 @@ def _instrument(data: SiteData, node: Node, here: str) -> str:
                  "source"], reservations,
                  query_note(data, here, "reservations-of-state", rows_of=_name(data, iri))),
     ]  # fmt: skip
+    closed = [
+        [link(data, r["organisation"], here, str(r["name"])),
+         _h(f"art. {r['number']}" if r["number"] else ""), _day(str(r["asAt"] or ""))]
+        for r in data.group("instruments-open-only-to-members", "instrument", iri)
+    ]  # fmt: skip
+    if closed:
+        # Only where a restriction is recorded: a state that was not a member on a date the
+        # organisation's list covers is shown as not a party (docs/legal-model.md section 5).
+        note = query_note(data, here, "instruments-open-only-to-members", rows_of=_name(data, iri))
+        parts.insert(
+            0,
+            section(
+                "Open only to the member states of",
+                ["organisation", "article that says so", "list of members as at"],
+                closed,
+                note,
+            ),
+        )
     if convention:
         note = query_note(data, here, "protocols-of-convention", rows_of=_name(data, iri))
         parts.insert(0, section("Convention it supplements", ["instrument"], convention, note))
