@@ -466,10 +466,14 @@ def test_eu_act_takes_the_place_of_the_convention_between_member_states(
     takes the place of the corresponding provisions of ETS 24 (art. 31 of the Framework
     Decision), and leaves ETS 24's own verdict alone; between a member state and a state the
     warrant does not bind, ETS 24 is told nothing of the kind."""
-    answer = find_basis("FRA", "ITA", "money-laundering", "extradition", "2022-01-01", store=shipped)
+    answer = find_basis(
+        "FRA", "ITA", "money-laundering", "extradition", "2022-01-01", store=shipped
+    )
     found = {c.instrument.rsplit("/", 1)[-1]: c for c in answer.candidates}
     assert found["eu-eaw-2002"].verdict == "conditional", found["eu-eaw-2002"].reasons
     assert any("takes the place" in line for line in found["coe-extradition-ets24"].why)
-    outside = find_basis("FRA", "CHE", "money-laundering", "extradition", "2022-01-01", store=shipped)
+    outside = find_basis(
+        "FRA", "CHE", "money-laundering", "extradition", "2022-01-01", store=shipped
+    )
     ets24 = next(c for c in outside.candidates if c.instrument.endswith("/coe-extradition-ets24"))
     assert not any("takes the place" in line for line in ets24.why)
