@@ -498,3 +498,23 @@ def test_states_by_the_names_people_use(shipped: ox.Store, name: str) -> None:
     """The finder accepts the common names of states, in any case and accent."""
     answer = find_basis("FRA", name, "corruption", "extradition", "2020-01-01", store=shipped)
     assert answer.requested.startswith("https://w3id.org/lexgraph/id/state/")
+
+
+def test_eu_act_takes_the_place_of_the_convention_between_member_states(
+    shipped: ox.Store,
+) -> None:
+    """Between two member states bound by the European arrest warrant, the answer says that it
+    takes the place of the corresponding provisions of ETS 24 (art. 31 of the Framework
+    Decision), and leaves ETS 24's own verdict alone; between a member state and a state the
+    warrant does not bind, ETS 24 is told nothing of the kind."""
+    answer = find_basis(
+        "FRA", "ITA", "money-laundering", "extradition", "2022-01-01", store=shipped
+    )
+    found = {c.instrument.rsplit("/", 1)[-1]: c for c in answer.candidates}
+    assert found["eu-eaw-2002"].verdict == "conditional", found["eu-eaw-2002"].reasons
+    assert any("takes the place" in line for line in found["coe-extradition-ets24"].why)
+    outside = find_basis(
+        "FRA", "CHE", "money-laundering", "extradition", "2022-01-01", store=shipped
+    )
+    ets24 = next(c for c in outside.candidates if c.instrument.endswith("/coe-extradition-ets24"))
+    assert not any("takes the place" in line for line in ets24.why)

@@ -127,6 +127,7 @@ class Lex:
     provisionKind: Final = LEX + "provisionKind"
     refersTo: Final = LEX + "refersTo"
     replaces: Final = LEX + "replaces"
+    replacesBetweenBoundStates: Final = LEX + "replacesBetweenBoundStates"
     reviewedBy: Final = LEX + "reviewedBy"
     scopeKind: Final = LEX + "scopeKind"
     scopeOf: Final = LEX + "scopeOf"

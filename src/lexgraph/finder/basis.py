@@ -25,6 +25,7 @@ names the articles it comes from; the views the finder runs are in ``queries/vie
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -81,6 +82,7 @@ def find_basis(
     context = Context.of(store, day, (a, b), crime_node.value, modality_node.value)
     results = decide_all(context, crime_node, modality_node, a.value, b.value)
     results.sort(key=lambda r: (VERDICTS.index(r.verdict), RULES.index(r.rule), r.instrument))
+    results = replaced_between(store, results)
     return BasisAnswer(
         requesting=a.value,
         requested=b.value,
@@ -97,6 +99,37 @@ def find_basis(
         },
         not_known=not_known(store, results, (a.value, b.value)),
     )
+
+
+def replaced_between(store: ox.Store, results: Sequence[Basis]) -> list[Basis]:
+    """``results``, each candidate told when a later candidate that binds both states takes the
+    place of its corresponding provisions between them (``lex:replacesBetweenBoundStates``: the
+    European arrest warrant and ETS 24, the European Investigation Order and ETS 30).
+
+    The earlier instrument keeps its verdict: it is still in force between the two states for
+    what the later one does not cover, and the finder does not read which provisions those
+    are. A later instrument whose verdict is unknown, framework only or no basis does not bind
+    both states as far as the graph shows, and replaces nothing.
+    """
+    binding = {r.instrument for r in results if r.verdict in (BASIS, CONDITIONAL)}
+    out = []
+    for basis in results:
+        later = sorted(
+            node.value
+            for node in subjects(
+                store, Lex.replacesBetweenBoundStates, ox.NamedNode(basis.instrument)
+            )
+            if node.value in binding
+        )
+        lines = tuple(
+            f"between these two states {short_name(store, other)} takes the place of the "
+            f"corresponding provisions of {short_name(store, basis.instrument)}: a request "
+            f"goes under {short_name(store, other)}, and {short_name(store, basis.instrument)} "
+            "serves only for what it does not cover"
+            for other in later
+        )
+        out.append(dataclasses.replace(basis, why=basis.why + lines) if lines else basis)
+    return out
 
 
 def not_known(store: ox.Store, results: Sequence[Basis], states: Sequence[str]) -> tuple[str, ...]:
@@ -163,4 +196,5 @@ __all__ = [
     "not_known",
     "offered",
     "parse_day",
+    "replaced_between",
 ]
