@@ -1,7 +1,21 @@
-"""Shared fixtures: a copy of the project's sources, built once per session."""
+"""Shared fixtures: a copy of the project's sources, built once per session.
+
+Speed (the suite must stay well under its 15 minutes on two shared cores):
+
+- The SHACL shapes and checks are the slowest step of a build (about three quarters of it).
+  Their answer depends only on what they read, so :func:`validation_memo` keeps it per content
+  (the digest of every source file and of ``queries/checks/``): a scratch copy of the shipped
+  sources is validated once per session, whatever test builds it, and a copy that a test
+  changed is validated afresh. ``LEXGRAPH_TEST_REVALIDATE=1`` turns the memo off.
+- :func:`project_built` gives a scratch copy that already holds the session's build (copied,
+  not rebuilt), for tests whose subject is not the build itself.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,13 +25,16 @@ import pyoxigraph as ox
 import pytest
 
 from lexgraph.core.paths import Layout
-from lexgraph.store.build import BuildResult, build
+from lexgraph.store.build import BuildResult, Dataset, build
+from lexgraph.store.validate import Finding
 
 #: The browser fixtures (headless Chromium, network refused): see tests/browser.py; a private
 #: Virtuoso: tests/virtuoso.py.
 pytest_plugins = ["browser", "listener", "virtuoso"]
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The module, not the function that ``lexgraph`` re-exports under the same name.
+build_module = importlib.import_module("lexgraph.store.build")
 
 
 def copy_project(target: Path) -> Layout:
@@ -26,6 +43,40 @@ def copy_project(target: Path) -> Layout:
         shutil.copytree(ROOT / name, target / name)
     shutil.copy2(ROOT / "CITATION.cff", target / "CITATION.cff")
     return Layout(target)
+
+
+def _validation_key(layout: Layout, dataset: Dataset) -> tuple[str, int, str]:
+    """What validation reads: the sources (the dataset's digest covers every source file,
+    shapes included) and the checks."""
+    checks = hashlib.sha256()
+    for path in sorted(layout.checks.rglob("*")) if layout.checks.is_dir() else ():
+        if path.is_file():
+            checks.update(path.relative_to(layout.checks).as_posix().encode() + b"\0")
+            checks.update(path.read_bytes() + b"\0")
+    return dataset.digest, len(dataset.store), checks.hexdigest()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def validation_memo() -> Iterator[dict[tuple[str, int, str], list[Finding]]]:
+    """Validate each content once per session (see the module docstring); tests that replace
+    ``validate_dataset`` themselves (monkeypatch) replace the memo with it, as before."""
+    memo: dict[tuple[str, int, str], list[Finding]] = {}
+    original = build_module.validate_dataset
+    if os.environ.get("LEXGRAPH_TEST_REVALIDATE"):
+        yield memo
+        return
+
+    def validate_dataset(layout: Layout, dataset: Dataset) -> list[Finding]:
+        key = _validation_key(layout, dataset)
+        if key not in memo:
+            memo[key] = original(layout, dataset)
+        return list(memo[key])
+
+    build_module.validate_dataset = validate_dataset
+    try:
+        yield memo
+    finally:
+        build_module.validate_dataset = original
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +92,22 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Layout]
     layout = copy_project(tmp_path / "project")
     monkeypatch.setenv("LEXGRAPH_ROOT", str(layout.root))
     yield layout
+
+
+@pytest.fixture
+def project_built(built: tuple[Layout, BuildResult], project: Layout) -> Iterator[Layout]:
+    """:func:`project` with the session's build copied into its ``build/`` (links kept), as
+    if ``lexgraph build`` had run there: for tests that need a build but are not about
+    building."""
+    source = built[0].build
+    keep = {".gen", "current", *build_module.OUTPUTS}  # not what later tests wrote (release/)
+    shutil.copytree(
+        source,
+        project.build,
+        symlinks=True,
+        ignore=lambda folder, names: [] if folder != str(source) else set(names) - keep,
+    )
+    yield project
 
 
 @pytest.fixture(scope="session")
