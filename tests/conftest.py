@@ -7,6 +7,9 @@ Speed (the suite must stay well under its 15 minutes on two shared cores):
   (the digest of every source file and of ``queries/checks/``): a scratch copy of the shipped
   sources is validated once per session, whatever test builds it, and a copy that a test
   changed is validated afresh. ``LEXGRAPH_TEST_REVALIDATE=1`` turns the memo off.
+- The importers read the hand-edited graph with rdflib (participant names, the instrument
+  files: most of a second per import); :func:`reading_memo` keeps what they read per content
+  of the files read, so the many importer tests on scratch copies parse it once.
 - :func:`project_built` gives a scratch copy that already holds the session's build (copied,
   not rebuilt), for tests whose subject is not the build itself.
 """
@@ -17,7 +20,7 @@ import hashlib
 import importlib
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +80,75 @@ def validation_memo() -> Iterator[dict[tuple[str, int, str], list[Finding]]]:
         yield memo
     finally:
         build_module.validate_dataset = original
+
+
+def _files_key(root: Path, files: Iterable[Path]) -> tuple[tuple[str, str], ...]:
+    """The files' paths under ``root`` and a digest of their bytes: the key of a reading."""
+    return tuple(
+        (path.relative_to(root).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())
+        for path in files
+        if path.is_file()
+    )
+
+
+def _by_content(
+    read: Callable[[Path], Any], files: Callable[[Layout], Iterable[Path]]
+) -> Callable[[Path], Any]:
+    """``read(root)`` kept per content of ``files(Layout(root))``; a reading that fails (a
+    broken file) is not kept, and the next one fails the same way."""
+    memo: dict[tuple[tuple[str, str], ...], Any] = {}
+
+    def cached(root: Path) -> Any:
+        key = _files_key(Path(root), files(Layout(Path(root))))
+        if key not in memo:
+            memo[key] = read(root)
+        return memo[key]
+
+    return cached
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reading_memo() -> Iterator[None]:
+    """The importers' readings of the hand-edited graph, kept per content (see the module
+    docstring). Their results are only read by the importers; IRIs in these files are
+    absolute or under ``@base``, so the same bytes give the same graph in any copy."""
+    if os.environ.get("LEXGRAPH_TEST_REVALIDATE"):
+        yield
+        return
+    participation = importlib.import_module("lexgraph.importers.participation")
+    records = importlib.import_module("lexgraph.importers.records")
+    wikidata = importlib.import_module("lexgraph.importers.wikidata")
+    users = [
+        importlib.import_module(f"lexgraph.importers.{name}")
+        for name in ("records", "coe", "wikidata", "update", "bilateral", "untc")
+    ]
+
+    def participants(layout: Layout) -> Iterable[Path]:
+        return layout.participant_files
+
+    def instruments(layout: Layout) -> Iterable[Path]:
+        return sorted(layout.instruments.glob("*.ttl"))
+
+    names = participation.ParticipantNames
+    load = names.__dict__["load"]
+    graph = records.instrument_graph
+    aligned = wikidata.aligned_participants
+    names_of = _by_content(lambda root: load.__func__(names, root), participants)
+    replacements = {
+        graph: _by_content(graph, instruments),
+        aligned: _by_content(aligned, participants),
+    }
+    patched = [
+        (module, attribute, value)
+        for module in users
+        for attribute, value in vars(module).items()
+        if any(value is original for original in replacements)
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(names, "load", classmethod(lambda cls, root: names_of(root)))
+        for module, attribute, value in patched:
+            patch.setattr(module, attribute, replacements[value])
+        yield
 
 
 @pytest.fixture(scope="session")
