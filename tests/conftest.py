@@ -6,7 +6,7 @@ Speed (the suite must stay well under its 15 minutes on two shared cores):
   Their answer depends only on what they read, so :func:`validation_memo` keeps it per content
   (the digest of every source file and of ``queries/checks/``): a scratch copy of the shipped
   sources is validated once per session, whatever test builds it, and a copy that a test
-  changed is validated afresh. ``LEXGRAPH_TEST_REVALIDATE=1`` turns the memo off.
+  changed is validated afresh. ``LEXGRAPH_TEST_NO_MEMO=1`` turns this memo and the next off.
 - The importers read the hand-edited graph with rdflib (participant names, the instrument
   files: most of a second per import); :func:`reading_memo` keeps what they read per content
   of the files read, so the many importer tests on scratch copies parse it once.
@@ -20,6 +20,7 @@ import hashlib
 import importlib
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -65,11 +66,23 @@ def validation_memo() -> Iterator[dict[tuple[str, int, str], list[Finding]]]:
     ``validate_dataset`` themselves (monkeypatch) replace the memo with it, as before."""
     memo: dict[tuple[str, int, str], list[Finding]] = {}
     original = build_module.validate_dataset
-    if os.environ.get("LEXGRAPH_TEST_REVALIDATE"):
+    if os.environ.get("LEXGRAPH_TEST_NO_MEMO"):
         yield memo
         return
 
+    validate_module = importlib.import_module("lexgraph.store.validate")
+    parts = [
+        (module, name, getattr(module, name))
+        for module, names in (
+            (build_module, ("run_shacl", "run_checks", "load_shapes", "to_rdflib", "data_quads")),
+            (validate_module, ("shacl_validate", "run_check", "read_library")),
+        )
+        for name in names
+    ]
+
     def validate_dataset(layout: Layout, dataset: Dataset) -> list[Finding]:
+        if any(getattr(module, name) is not f for module, name, f in parts):
+            return original(layout, dataset)  # a test replaced a part of validation
         key = _validation_key(layout, dataset)
         if key not in memo:
             memo[key] = original(layout, dataset)
@@ -80,6 +93,13 @@ def validation_memo() -> Iterator[dict[tuple[str, int, str], list[Finding]]]:
         yield memo
     finally:
         build_module.validate_dataset = original
+
+
+#: The modules whose readings :func:`reading_memo` keeps, and those that call them.
+READERS = tuple(
+    f"lexgraph.importers.{name}"
+    for name in ("participation", "records", "coe", "wikidata", "update", "bilateral", "untc")
+)
 
 
 def _files_key(root: Path, files: Iterable[Path]) -> tuple[tuple[str, str], ...]:
@@ -97,8 +117,13 @@ def _by_content(
     """``read(root)`` kept per content of ``files(Layout(root))``; a reading that fails (a
     broken file) is not kept, and the next one fails the same way."""
     memo: dict[tuple[tuple[str, str], ...], Any] = {}
+    importers = importlib.import_module("lexgraph.importers")
+    parse_turtle = importers.parse_turtle
+    readers = [importers, *(sys.modules[n] for n in READERS if n in sys.modules)]
 
     def cached(root: Path) -> Any:
+        if any(getattr(m, "parse_turtle", parse_turtle) is not parse_turtle for m in readers):
+            return read(root)  # a test replaced the parser
         key = _files_key(Path(root), files(Layout(Path(root))))
         if key not in memo:
             memo[key] = read(root)
@@ -112,16 +137,13 @@ def reading_memo() -> Iterator[None]:
     """The importers' readings of the hand-edited graph, kept per content (see the module
     docstring). Their results are only read by the importers; IRIs in these files are
     absolute or under ``@base``, so the same bytes give the same graph in any copy."""
-    if os.environ.get("LEXGRAPH_TEST_REVALIDATE"):
+    if os.environ.get("LEXGRAPH_TEST_NO_MEMO"):
         yield
         return
     participation = importlib.import_module("lexgraph.importers.participation")
     records = importlib.import_module("lexgraph.importers.records")
     wikidata = importlib.import_module("lexgraph.importers.wikidata")
-    users = [
-        importlib.import_module(f"lexgraph.importers.{name}")
-        for name in ("records", "coe", "wikidata", "update", "bilateral", "untc")
-    ]
+    users = [importlib.import_module(name) for name in READERS]
 
     def participants(layout: Layout) -> Iterable[Path]:
         return layout.participant_files
