@@ -60,9 +60,10 @@ def test_stats_before_build_is_a_clear_error(runner: CliRunner, project: Layout)
     assert "lexgraph build" in result.stderr
 
 
-def test_stats_counts_classes_modalities_and_unsourced(runner: CliRunner, project: Layout) -> None:
+def test_stats_counts_classes_modalities_and_unsourced(
+    runner: CliRunner, project_built: Layout
+) -> None:
     """`lexgraph stats` prints class counts, modality counts and unsourced facts."""
-    runner.invoke(main, ["build"])
     result = runner.invoke(main, ["stats"])
     assert result.exit_code == 0
     assert "Provision" in result.stdout and "extradition" in result.stdout

@@ -221,10 +221,10 @@ def test_build_directory_that_is_a_file(project: Layout, quick: None) -> None:
     assert project.build.read_text() == "not a directory\n"
 
 
-def test_simulated_full_disk_keeps_the_previous_build(project: Layout, quick: None) -> None:
+def test_simulated_full_disk_keeps_the_previous_build(project_built: Layout, quick: None) -> None:
     """A write failing with ENOSPC half-way (simulated) gives one error line and exit 2, the
     half-written generation is removed and the previous one stays current."""
-    build(project)
+    project = project_built
     good = _outputs(project)
 
     def full(directory: Path, store: ox.Store) -> tuple[int, int]:
@@ -281,10 +281,10 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def test_read_only_build_directory(project: Layout, quick: None) -> None:
+def test_read_only_build_directory(project_built: Layout, quick: None) -> None:
     """A build into a read-only build/ gives one error line and exit 2; the previous outputs
     stay readable and unchanged."""
-    build(project)
+    project = project_built
     good = _outputs(project)
     with _mounted(project.build):
         line = _one_error_line(_cli("build"), "error: cannot write build/: ")
