@@ -63,6 +63,9 @@ RDFLIB_ORDER_BY_BUG = frozenset(
         "provisions-criminalising-crime",
     }
 )
+#: Questions rdflib 7.6 cannot answer in useful time, each with why: they are not run on it
+#: (Oxigraph's answer is held by the golden file, and Virtuoso's by tests/test_virtuoso.py).
+RDFLIB_TOO_SLOW: dict[str, str] = {}
 #: Other parameter values, so the binding is compared beyond the defaults.
 ALTERNATES: list[tuple[str, dict[str, str]]] = [
     ("instruments-in-force-on", {"on": "2020-06-30"}),
@@ -166,6 +169,8 @@ def _compare(
     engines: tuple[ox.Store, rdflib.Dataset], question: LibraryQuery, params: dict[str, str]
 ) -> None:
     store, dataset = engines
+    if question.name in RDFLIB_TOO_SLOW:
+        pytest.skip(f"rdflib: {RDFLIB_TOO_SLOW[question.name]}")
     bound = substitutions(store, question, params)
     names, expected = _pyoxigraph_rows(store, question, bound)
     found = _rdflib_rows(dataset, question, bound, names)
@@ -203,6 +208,8 @@ def test_rdflib_order_by_bug_is_still_there(engines: tuple[ox.Store, rdflib.Data
     store, dataset = engines
     failing = set()
     for question in QUESTIONS:
+        if question.name in RDFLIB_TOO_SLOW:
+            continue
         bound = substitutions(store, question, {})
         try:
             list(dataset.query(question.text, initBindings=_bindings(bound)))
