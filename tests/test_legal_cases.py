@@ -518,3 +518,60 @@ def test_eu_act_takes_the_place_of_the_convention_between_member_states(
     )
     ets24 = next(c for c in outside.candidates if c.instrument.endswith("/coe-extradition-ets24"))
     assert not any("takes the place" in line for line in ets24.why)
+
+
+def test_london_scheme_is_named_as_an_arrangement_never_a_candidate(shipped: ox.Store) -> None:
+    """The United Kingdom asking Australia for extradition reads the London Scheme as a
+    non-treaty arrangement, on the condition that both are Commonwealth members (membership is
+    not recorded), and never as a candidate; the Harare Scheme, for mutual legal assistance, is
+    not named."""
+    answer = find_basis("GBR", "AUS", "corruption", "extradition", "2024-01-01", store=shipped)
+    named = {a.instrument.rsplit("/", 1)[-1]: a for a in answer.arrangements}
+    assert set(named) == {"commonwealth-london-scheme"}
+    london = named["commonwealth-london-scheme"]
+    assert london.membership == "not-recorded"
+    assert "no legal basis" in london.note and "only if both states" in london.note
+    candidates = {c.instrument.rsplit("/", 1)[-1] for c in answer.candidates}
+    assert "commonwealth-london-scheme" not in candidates
+
+
+_COMMONWEALTH_LIST = """
+@base <https://w3id.org/lexgraph/id/> .
+@prefix lex: <https://w3id.org/lexgraph/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<membership-list/commonwealth/test> a lex:MembershipList ;
+    lex:organisation <organisation/commonwealth> ; lex:asAt "2025-01-01"^^xsd:date ;
+    dcterms:source <https://example.org/commonwealth-members> .
+<membership/commonwealth/GBR> a lex:Membership ; lex:organisation <organisation/commonwealth> ;
+    lex:participant <state/GBR> ; dcterms:source <https://example.org/commonwealth-members> .
+<membership/commonwealth/AUS> a lex:Membership ; lex:organisation <organisation/commonwealth> ;
+    lex:participant <state/AUS> ; dcterms:source <https://example.org/commonwealth-members> .
+"""
+
+
+def test_harare_scheme_is_left_out_where_a_membership_list_shows_the_states_outside(
+    shipped: ox.Store,
+) -> None:
+    """With a complete (test-only) list of Commonwealth members that covers the date, France
+    asking Germany for mutual legal assistance is not told of the Harare Scheme, while the
+    United Kingdom asking Australia is, as recorded members; without the list, France and
+    Germany read it only on the condition of membership."""
+    unrecorded = find_basis(
+        "FRA", "DEU", "corruption", "mutual-legal-assistance", "2024-01-01", store=shipped
+    )
+    assert [a.membership for a in unrecorded.arrangements] == ["not-recorded"]
+    store = ox.Store()
+    store.bulk_extend(shipped.quads_for_pattern(None, None, None, None))
+    graph = ox.NamedNode("https://w3id.org/lexgraph/source/test-commonwealth.ttl")
+    store.load(_COMMONWEALTH_LIST.encode(), ox.RdfFormat.TURTLE, to_graph=graph)
+    outside = find_basis(
+        "FRA", "DEU", "corruption", "mutual-legal-assistance", "2024-01-01", store=store
+    )
+    assert outside.arrangements == ()
+    inside = find_basis(
+        "GBR", "AUS", "corruption", "mutual-legal-assistance", "2024-01-01", store=store
+    )
+    assert [(a.instrument.rsplit("/", 1)[-1], a.membership) for a in inside.arrangements] == [
+        ("commonwealth-harare-scheme", "both-members")
+    ]

@@ -95,7 +95,7 @@ def test_each_tool_answers_with_its_citation(connect: Any, name: str) -> None:
 def test_basis_answer_carries_sources_and_as_at_dates(connect: Any) -> None:
     """The finder's answer names the depositaries' pages it rests on and their as-at dates."""
     answer = json.loads(_call(connect, "basis", CALLS["basis"]).content[0].text)
-    assert answer["schema"] == "https://w3id.org/lexgraph/schema/basis/2.2"
+    assert answer["schema"] == "https://w3id.org/lexgraph/schema/basis/2.3"
     assert answer["sources"] and all(s.startswith("http") for s in answer["sources"])
     assert answer["as_at"]
     assert answer["names"]["https://w3id.org/lexgraph/id/state/JPN"] == "Japan"

@@ -51,6 +51,7 @@ def test_every_property_shape_has_fixtures() -> None:
         "Instrument-entryIntoForceDate",
         "Instrument-adoptedBy",
         "Instrument-depositary",
+        "Instrument-arrangementAmong",
         "Provision-heading",
         "Provision-subdivisionOf",
         "Concept-prefLabel",

@@ -73,6 +73,8 @@ class Lex:
     affectsProvision: Final = LEX + "affectsProvision"
     agendaOf: Final = LEX + "agendaOf"
     amends: Final = LEX + "amends"
+    arrangementAmong: Final = LEX + "arrangementAmong"
+    arrangementFor: Final = LEX + "arrangementFor"
     articleNumber: Final = LEX + "articleNumber"
     asAt: Final = LEX + "asAt"
     askedUnder: Final = LEX + "askedUnder"

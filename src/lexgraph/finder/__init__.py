@@ -4,10 +4,13 @@
 participation records and a state's standing, :mod:`~lexgraph.finder.basis` the decision and
 :mod:`~lexgraph.finder.gaps` the gaps and dyads built on it; :mod:`~lexgraph.finder.model`
 reads how articles provide modalities and which offences cooperation reaches, and
-:mod:`~lexgraph.finder.reservations` what the states' reservations do.
+:mod:`~lexgraph.finder.reservations` what the states' reservations do;
+:mod:`~lexgraph.finder.arrangements` names the non-treaty arrangements (the Commonwealth
+Schemes) beside the candidates, never as one.
 """
 
 from lexgraph.core.namespaces import key_of
+from lexgraph.finder.answer import Arrangement
 from lexgraph.finder.basis import (
     BASIS,
     CONDITIONAL,
@@ -53,6 +56,7 @@ __all__ = [
     "UNKNOWN",
     "UNKNOWN_STANDING",
     "Act",
+    "Arrangement",
     "Article",
     "Basis",
     "BasisAnswer",

@@ -49,6 +49,30 @@ class Basis:
     status_list_as_at: str | None = None
 
 
+#: An arrangement's membership reading: both states recorded members on the date, or the
+#: organisation's members not recorded for it (the arrangement is named on that condition).
+BOTH_MEMBERS, MEMBERSHIP_NOT_RECORDED = "both-members", "not-recorded"
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """A non-treaty arrangement that concerns the modality asked (the Commonwealth's London and
+    Harare Schemes): named beside the candidates, never a candidate and never a basis, because
+    each state gives effect to it only through its own law."""
+
+    instrument: str
+    name: str
+    title: str
+    #: The modality the arrangement concerns: the one asked or a broader one.
+    modality: str
+    organisation: str | None
+    #: :data:`BOTH_MEMBERS` or :data:`MEMBERSHIP_NOT_RECORDED`.
+    membership: str
+    #: The line a reader sees, with its condition where membership is not recorded.
+    note: str
+    source: str | None
+
+
 @dataclass(frozen=True)
 class BasisAnswer:
     """The finder's answer: every candidate instrument, with its verdict."""
@@ -63,6 +87,8 @@ class BasisAnswer:
     names: dict[str, str] = field(default_factory=dict)
     #: What the graph does not know that could change the answer.
     not_known: tuple[str, ...] = field(default_factory=tuple)
+    #: Non-treaty arrangements that concern the modality: never candidates, never a basis.
+    arrangements: tuple[Arrangement, ...] = field(default_factory=tuple)
 
     def name(self, iri: str) -> str:
         """The human name of one of the answer's states, crime type or modality."""

@@ -45,6 +45,7 @@ from lexgraph.finder.answer import (
     Basis,
     BasisAnswer,
 )
+from lexgraph.finder.arrangements import arrangements
 from lexgraph.finder.context import Context, default_store, parse_day
 from lexgraph.finder.coverage import RULES
 from lexgraph.finder.decide import bilaterals_between, decide, decide_all, exists_on, offered
@@ -98,6 +99,9 @@ def find_basis(
             **{r.protocol: context.name(r.protocol) for r in results if r.protocol},
         },
         not_known=not_known(store, results, (a.value, b.value)),
+        arrangements=arrangements(
+            store, modality_node.value, (a.value, b.value), day, context.memberships
+        ),
     )
 
 

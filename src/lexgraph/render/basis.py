@@ -24,7 +24,7 @@ from lexgraph.finder.basis import (
 from lexgraph.finder.model import cite
 from lexgraph.finder.standing import NOT_YET_IN_FORCE, Standing
 
-SCHEMA_ID = "https://w3id.org/lexgraph/schema/basis/2.2"
+SCHEMA_ID = "https://w3id.org/lexgraph/schema/basis/2.3"
 FORMATS = ("table", "json", "md")
 VERDICT_TEXT = {
     BASIS: "BASIS",
@@ -73,6 +73,7 @@ def to_json(answer: BasisAnswer, citation: str | None = None) -> dict[str, Any]:
         },
         "candidates": [plain(dataclasses.asdict(b)) for b in answer.candidates],
         "not_known": list(answer.not_known),
+        "arrangements": [plain(dataclasses.asdict(a)) for a in answer.arrangements],
         "citation": citation,
     }
 
@@ -135,6 +136,9 @@ def render_table(answer: BasisAnswer, citation: str | None = None) -> str:
             for ref in basis.reservations
         ]
         lines += [f"  why: {step}" for step in basis.why]
+    for arrangement in answer.arrangements:
+        lines += ["", f"Non-treaty arrangement: {arrangement.note}."]
+        lines += [f"  source: {arrangement.source}"] if arrangement.source else []
     if answer.not_known:
         lines += ["", "Not known to the graph: " + "; ".join(answer.not_known) + "."]
     if citation:
@@ -161,6 +165,12 @@ def render_md(answer: BasisAnswer, citation: str | None = None) -> str:
             for r in b.reservations
         ]
         lines += [f"- {_md(step)}" for step in b.why]
+    if answer.arrangements:
+        lines += ["", "### Non-treaty arrangements (never a basis)", ""]
+        lines += [
+            f"- {_md(a.note)}." + (f" Source: {_md(a.source)}" if a.source else "")
+            for a in answer.arrangements
+        ]
     if answer.not_known:
         lines += ["", "*Not known to the graph: " + _md("; ".join(answer.not_known)) + ".*"]
     if citation:
