@@ -63,9 +63,14 @@ RDFLIB_ORDER_BY_BUG = frozenset(
         "provisions-criminalising-crime",
     }
 )
-#: Questions rdflib 7.6 cannot answer in useful time, each with why: they are not run on it
-#: (Oxigraph's answer is held by the golden file, and Virtuoso's by tests/test_virtuoso.py).
-RDFLIB_TOO_SLOW: dict[str, str] = {}
+#: Questions rdflib 7.6 does not answer as Oxigraph does, each with what was seen: they are not
+#: run on it (Oxigraph's answer is held by the golden file, Virtuoso's by test_virtuoso.py;
+#: rdflib answers no library question in lexgraph itself, only here).
+RDFLIB_DIFFERS: dict[str, str] = {
+    "congress-a-between-regions": "returns no rows, after about 90 s, where Oxigraph returns 15 "
+    "in 2 s: its aggregate tests the regions with IF(..., ?other, ?unset) over a subquery "
+    "inside an OPTIONAL",
+}
 #: Other parameter values, so the binding is compared beyond the defaults.
 ALTERNATES: list[tuple[str, dict[str, str]]] = [
     ("instruments-in-force-on", {"on": "2020-06-30"}),
@@ -169,8 +174,8 @@ def _compare(
     engines: tuple[ox.Store, rdflib.Dataset], question: LibraryQuery, params: dict[str, str]
 ) -> None:
     store, dataset = engines
-    if question.name in RDFLIB_TOO_SLOW:
-        pytest.skip(f"rdflib: {RDFLIB_TOO_SLOW[question.name]}")
+    if question.name in RDFLIB_DIFFERS:
+        pytest.skip(f"rdflib: {RDFLIB_DIFFERS[question.name]}")
     bound = substitutions(store, question, params)
     names, expected = _pyoxigraph_rows(store, question, bound)
     found = _rdflib_rows(dataset, question, bound, names)
@@ -208,7 +213,7 @@ def test_rdflib_order_by_bug_is_still_there(engines: tuple[ox.Store, rdflib.Data
     store, dataset = engines
     failing = set()
     for question in QUESTIONS:
-        if question.name in RDFLIB_TOO_SLOW:
+        if question.name in RDFLIB_DIFFERS:
             continue
         bound = substitutions(store, question, {})
         try:
