@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SHARED ?= ../shared
-RESEARCH ?= ../research
+RESEARCH ?= graph/research
 
 .PHONY: demo test lint typecheck pytest build imports clean
 
@@ -78,18 +78,19 @@ UNTC_TABLES = $(SHARED)/data/untc-2014/treaties
 UNTC_PAGE = http://treaties.un.org/pages/ViewDetails.aspx?src=TREATY&mtdsg_no=
 
 # Regenerates graph/imported/ (articles, states, regions, SDG, participation records) from the
-# shared reference data (developers only; CI never runs it).
+# shared reference data and from the research inputs of graph/research/ (developers only; CI
+# never runs it; tests/test_research_inputs.py holds graph/imported/ to those inputs).
 imports: $(VENV)/.installed
 	$(BIN)/lexgraph import articles $(SHARED)/data/treaty-articles/article-headings.csv
 	$(BIN)/lexgraph import countries $(SHARED)/data/countries/country-codes.csv
 	$(BIN)/lexgraph import sdg $(SHARED)/data/sdg/sdg-kos-goals-targets-indicators.ttl
 	$(BIN)/lexgraph import csv $(SHARED)/data/participation/participation-sample.csv --name source-checked --drop-tertiary
 	$(BIN)/lexgraph import csv $(RESEARCH)/tiers-replacements.csv
-	$(BIN)/lexgraph import csv $(RESEARCH)/final/coe-participation.csv --name coe-research
-	$(BIN)/lexgraph import csv $(RESEARCH)/final/un-later-consents.csv --name un-later-consents
-	$(BIN)/lexgraph import csv $(RESEARCH)/final/regional-participation.csv --name regional-research
-	$(BIN)/lexgraph import csv $(RESEARCH)/round2/regam-participation.csv --name regam-research
-	$(BIN)/lexgraph import csv $(RESEARCH)/round2/terror-participation.csv --name terror-research
+	$(BIN)/lexgraph import csv $(RESEARCH)/coe-participation.csv --name coe-research
+	$(BIN)/lexgraph import csv $(RESEARCH)/un-later-consents.csv --name un-later-consents
+	$(BIN)/lexgraph import csv $(RESEARCH)/regional-participation.csv --name regional-research
+	$(BIN)/lexgraph import csv $(RESEARCH)/regam-participation.csv --name regam-research
+	$(BIN)/lexgraph import csv $(RESEARCH)/terror-participation.csv --name terror-research
 	$(BIN)/lexgraph import bilateral $(RESEARCH)/bilateral-seed.csv --name seed
 	$(BIN)/lexgraph import csv $(RESEARCH)/eu-acts.csv --name eu-acts --complete eu-eaw-2002 --complete eu-eio-2014 --complete-as-at 2023-09-15 --complete-source https://docs.ted.europa.eu/eforms/latest/reference/code-lists/eu-country.html
 	$(UNTC_2014) $(UNTC_TABLES)/18-12.csv --instrument untoc --as-at 2014-01-27 --source '$(UNTC_PAGE)XVIII-12&chapter=18&lang=en'
