@@ -4,6 +4,7 @@ only while in force; and the networks (channels) two states share."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -115,6 +116,60 @@ def test_bad_bilateral_rows_are_one_error_naming_lines(tmp_path: Path, project: 
     for line in (2, 3, 4, 5):
         assert f"bad.csv:{line}:" in message
     assert not (project.graph / "imported" / "bilateral" / "bad.ttl").exists()
+
+
+def deemed_included_routes(out: str) -> list[str]:
+    """The texts of an answer's conditions that offer the deemed-included route."""
+    return re.findall(r"an extradition treaty binds [^\"]*?deemed included \([^)]*\)", out)
+
+
+def test_the_deemed_included_route_names_extradition_treaties_only(on_world: Path) -> None:
+    """The route "an extradition treaty binds the two states" names the pair's recorded
+    extradition treaties, never its mutual legal assistance treaties; with none, it says that
+    bilateral extradition treaties are not recorded, even where other bilateral treaties are."""
+    args = ["basis", "--from", "FRA", "--to", "JPN", "--crime", "money laundering",
+            "--modality", "extradition", "--on", "2020-01-01", "--format", "json"]  # fmt: skip
+    code, out, err = run(*args)
+    assert code == 0, err
+    routes = deemed_included_routes(out)
+    assert routes and all("FRA-JPN extradition treaty (fixture)" in r for r in routes)
+    assert not any("MLA" in r for r in routes)
+    code, out, err = run(*args[:4], "KOR", *args[5:])  # France and Korea: an MLA treaty only
+    assert code == 0, err
+    routes = deemed_included_routes(out)
+    assert routes and all(
+        "bilateral extradition treaties between them are not recorded" in r for r in routes
+    )
+
+
+def test_a_title_keeps_its_language_and_the_short_name_labels_in_english(
+    tmp_path: Path, project: Layout
+) -> None:
+    """A title in Dutch is tagged nl, and the short name is the English label; a title in
+    English stays the only label; an unknown language code is an error naming its line."""
+    header = (
+        (DATA / "treaties.csv")
+        .read_text()
+        .splitlines()[0]
+        .replace(",title,", ",title,title_language,")
+    )
+    rows = (
+        "x-nl,FRA,JPN,Verdrag inzake uitlevering,nl,France-Japan Extradition Treaty,"
+        "extradition,1,12,2010-01-01,,,https://example.org/a,\n"
+        "x-en,FRA,KOR,Extradition Treaty,,France-Korea Extradition Treaty,"
+        "extradition,1,12,2010-01-01,,,https://example.org/a,\n"
+    )
+    good = tmp_path / "titles.csv"
+    good.write_text(header + "\n" + rows)
+    import_bilateral(good, project)
+    text = (project.graph / "imported" / "bilateral" / "titles.ttl").read_text()
+    assert 'skos:prefLabel "Verdrag inzake uitlevering"@nl' in text
+    assert 'skos:prefLabel "France-Japan Extradition Treaty"@en' in text
+    assert text.count("skos:prefLabel") == 3  # x-en: its English title only
+    bad = tmp_path / "bad-language.csv"
+    bad.write_text(header + "\n" + rows.replace(",nl,", ",Dutch,"))
+    with pytest.raises(InputError, match=r"bad-language.csv:2: title_language 'Dutch'"):
+        import_bilateral(bad, project)
 
 
 def test_channels_list_shared_one_sided_and_unrecorded_networks(on_world: Path) -> None:

@@ -58,13 +58,26 @@ def decide_all(
     return [r for r in decided if offered(r)]
 
 
-def bilaterals_between(store: ox.Store, states: tuple[str, str]) -> list[str]:
-    """The bilateral treaties the graph records between the two states (IRIs, sorted)."""
+def bilaterals_between(
+    store: ox.Store, states: tuple[str, str], modality: str | None = None
+) -> list[str]:
+    """The bilateral treaties the graph records between the two states (IRIs, sorted); with
+    ``modality``, only those with an article that provides it (``lex:providesFor``)."""
     pair = set(states)
     return sorted(
         t.value
         for t in subjects(store, Rdf.type, ox.NamedNode(Lex.BilateralTreaty))
         if {p.value for p in objects(store, t, Lex.party)} == pair
+        and (modality is None or provides(store, t, modality))
+    )
+
+
+def provides(store: ox.Store, instrument: ox.NamedNode, modality: str) -> bool:
+    """Whether an article of ``instrument`` provides ``modality``."""
+    return any(
+        m.value == modality
+        for article in subjects(store, Lex.partOf, instrument)
+        for m in objects(store, article, Lex.providesFor)
     )
 
 
@@ -366,11 +379,13 @@ def _kind_conditions(
                 "allows but does not oblige"
             )
         elif kind.kind == "deemed-included":
-            recorded = [context.name(t) for t in bilaterals_between(context.store, (a, b))]
+            treaties = bilaterals_between(context.store, (a, b), context.modality)
+            recorded = [context.name(t) for t in treaties]
             known = (
                 f"the graph records {', '.join(recorded)} between them; others may exist"
                 if recorded
-                else "bilateral treaties between them are not recorded in the graph"
+                else f"bilateral {label(context.store, context.modality)} treaties between "
+                "them are not recorded in the graph"
             )
             route = (
                 f"an extradition treaty binds {context.name(a)} and {context.name(b)}, "

@@ -48,6 +48,8 @@ MODALITIES = ("extradition", "mutual-legal-assistance", "transfer-of-sentenced-p
 _KEY = re.compile(r"[a-z0-9][a-z0-9-]{2,80}")
 _ARTICLE = re.compile(r"[0-9]{1,3}[a-z]?")
 _CRIME = re.compile(r"[a-z0-9-]+")
+#: An ISO 639 language code, as a language tag's primary subtag is written (``de``, ``nl``).
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Treaty:
     key: str
     parties: tuple[str, str]
     title: str
+    title_language: str
     short_name: str
     modality: str
     article: str
@@ -111,6 +114,12 @@ def _treaty(row: dict[str, str], where: str, names: ParticipantNames) -> Treaty:
         )
     if not row["title"] or not row["short_name"]:
         raise InputError(f"{where}: the title and the short name must both be given")
+    language = row.get("title_language") or "en"
+    if not _LANGUAGE.fullmatch(language):
+        raise InputError(
+            f"{where}: title_language {language!r} is not an ISO 639 language code in lower "
+            "case, such as en, fr or nl (the language of the title as the source gives it)"
+        )
     months, offences = _scope(row["scope"], where)
     signed = parse_iso_date(row["signature_date"], where, "signature_date").isoformat()
     dates = {
@@ -125,6 +134,7 @@ def _treaty(row: dict[str, str], where: str, names: ParticipantNames) -> Treaty:
         key=key,
         parties=(parties[0], parties[1]),
         title=row["title"],
+        title_language=language,
         short_name=row["short_name"],
         modality=row["modality"],
         article=row["basis_article"],
@@ -171,6 +181,15 @@ def _date(value: str) -> Literal:
     return Literal(value, datatype=URIRef(Xsd.date))
 
 
+def _titles(treaty: Treaty) -> list[tuple[str, Term]]:
+    """The treaty's title in its language; where that is not English, the short name is its
+    English label, since no English title was read (the finder and queries label in English)."""
+    title = (Skos.prefLabel, Literal(treaty.title, lang=treaty.title_language))
+    if treaty.title_language == "en":
+        return [title]
+    return [(Skos.prefLabel, Literal(treaty.short_name, lang="en")), title]
+
+
 def treaty_blocks(treaty: Treaty) -> list[Block]:
     """The Turtle blocks of one treaty: the treaty, its basis article and how it provides
     the modality, its scope, and its parties' participation records."""
@@ -180,7 +199,7 @@ def treaty_blocks(treaty: Treaty) -> list[Block]:
     pairs: list[tuple[str, Term]] = [
         (Rdf.type, URIRef(Lex.BilateralTreaty)),
         (Lex.key, Literal(treaty.key)),
-        (Skos.prefLabel, Literal(treaty.title, lang="en")),
+        *_titles(treaty),
         (Lex.shortName, Literal(treaty.short_name, lang="en")),
         *((Lex.party, URIRef(p)) for p in treaty.parties),
         (Lex.adoptionDate, _date(treaty.signed)),
