@@ -185,6 +185,15 @@ def test_channels_list_shared_one_sided_and_unrecorded_networks(on_world: Path) 
     assert "HalfNet" not in out
 
 
+def test_a_member_list_without_its_date_is_shown_undated(on_world: Path) -> None:
+    """IberRed's list comes from an undated page: its members are counted, with no as-at
+    date made up for them."""
+    code, out, err = run("channels", "--from", "ESP", "--to", "PRT")
+    assert code == 0, err
+    line = next(line for line in out.splitlines() if "IberRed" in line)
+    assert re.search(r"both members .* \d+ \(undated list\)", line)
+
+
 def test_basis_answer_ends_with_the_channels(on_world: Path) -> None:
     code, out, _ = run("basis", "--from", "FRA", "--to", "JPN", "--crime", "money laundering",
                        "--modality", "extradition", "--on", "2020-01-01")  # fmt: skip

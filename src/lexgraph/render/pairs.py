@@ -263,9 +263,12 @@ def render_channels(answer: ChannelAnswer, fmt: str, pair: Pair, width: int | No
     for status, found in groups:
         for c in found:
             serves = ", ".join(pair.name(m) for m in c.modalities)
-            members = (
-                "not recorded" if c.members is None else f"{len(c.members)} as at {c.as_at or '?'}"
-            )
+            if c.members is None:
+                members = "not recorded"
+            elif c.as_at:
+                members = f"{len(c.members)} as at {c.as_at}"
+            else:
+                members = f"{len(c.members)} (undated list)"
             rows.append((status, c.name, serves, members, c.source or ""))
             csv_rows.append(
                 (status, key_of(c.network), c.name, " ".join(key_of(m) for m in c.modalities),
