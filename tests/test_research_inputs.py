@@ -38,6 +38,7 @@ def test_every_research_file_is_imported_by_the_makefile() -> None:
     reads a file that is not there."""
     read = {Path(args[2]).name for args in research_commands()}
     assert read == {path.name for path in RESEARCH.glob("*.csv")}
+    assert {p.name for p in RESEARCH.iterdir()} == read | {"README.md"}  # nothing else there
 
 
 @pytest.mark.parametrize("args", research_commands(), ids=lambda args: Path(args[2]).stem)
