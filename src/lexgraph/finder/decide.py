@@ -16,7 +16,14 @@ from lexgraph.core.terms import Lex, Rdf
 from lexgraph.core.turtle import natural_key
 from lexgraph.finder.answer import BASIS, CONDITIONAL, FRAMEWORK, NO_BASIS, UNKNOWN, Basis
 from lexgraph.finder.context import Context
-from lexgraph.finder.coverage import RULE_TEXT, Article, Candidate, candidates
+from lexgraph.finder.coverage import (
+    RULE_TEXT,
+    Article,
+    Candidate,
+    candidates,
+    provision_links,
+)
+from lexgraph.finder.coverage import articles as providing_articles
 from lexgraph.finder.model import FRAMEWORK as FRAMEWORK_KINDS
 from lexgraph.finder.model import (
     GIVES_BASIS,
@@ -64,21 +71,15 @@ def bilaterals_between(
     """The bilateral treaties the graph records between the two states (IRIs, sorted); with
     ``modality``, only those with an article that provides it (``lex:providesFor``)."""
     pair = set(states)
-    return sorted(
+    treaties = [
         t.value
         for t in subjects(store, Rdf.type, ox.NamedNode(Lex.BilateralTreaty))
         if {p.value for p in objects(store, t, Lex.party)} == pair
-        and (modality is None or provides(store, t, modality))
-    )
-
-
-def provides(store: ox.Store, instrument: ox.NamedNode, modality: str) -> bool:
-    """Whether an article of ``instrument`` provides ``modality``."""
-    return any(
-        m.value == modality
-        for article in subjects(store, Lex.partOf, instrument)
-        for m in objects(store, article, Lex.providesFor)
-    )
+    ]
+    if modality is not None and treaties:
+        links = provision_links(store)
+        treaties = [t for t in treaties if providing_articles(store, t, modality, links)]
+    return sorted(treaties)
 
 
 def between(store: ox.Store, instrument: str, states: tuple[str, str]) -> bool:
